@@ -1,0 +1,41 @@
+"""Strict CSP and the other security headers; no inline script or style anywhere."""
+import re
+
+import pytest
+
+from webapp.security import CSP
+
+PAGES = ["/", "/locataire", "/proprietaire", "/partenaires", "/infos/", "/recherche?q=loyer",
+         "/page-qui-n-existe-pas"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_sends_a_strict_csp(client, url):
+    response = client.get(url)
+    csp = response.headers["Content-Security-Policy"]
+    assert csp == CSP
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def _routes_without_arguments(app):
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods and not rule.arguments and not rule.rule.startswith(("/static", "/api")):
+            yield rule.rule
+
+
+def test_no_page_has_inline_script_or_style(app, client):
+    """Every HTML page the app serves uses only files for scripts and styles."""
+    checked = 0
+    for url in _routes_without_arguments(app):
+        response = client.get(url)
+        if not response.content_type.startswith("text/html"):
+            continue
+        html = response.get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+        assert "<style" not in html, url
+        assert not re.search(r"\sstyle\s*=", html), url
+        assert not re.search(r"\son[a-z]+\s*=", html), url  # no inline event handlers
+        checked += 1
+    assert checked >= 5

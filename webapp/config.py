@@ -1,0 +1,95 @@
+"""Typed configuration read from the environment.
+
+Every setting has a documented default that works on a developer machine with
+nothing installed (SQLite, in-memory caches). Production must set SECRET_KEY.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass
+class Config:
+    """Settings; each field maps to the environment variable of the same name."""
+
+    # development | testing | production
+    RCS_ENV: str = "development"
+    # Required outside development; a random key in development means sessions
+    # do not survive a restart, which is acceptable there.
+    SECRET_KEY: str = ""
+    # SQLAlchemy URL. PostgreSQL in production: postgresql+psycopg://user:pw@host/db
+    DATABASE_URL: str = f"sqlite:///{ROOT / 'instance' / 'rester-chez-soi.sqlite3'}"
+    # Apply Alembic migrations when the app starts (off in production: run `make setup`).
+    AUTO_MIGRATE: bool = True
+    # Markdown pages and rule data.
+    CONTENT_DIR: str = str(ROOT / "content")
+    # Full-text index (SQLite FTS5, whatever the main database is).
+    SEARCH_INDEX_PATH: str = str(ROOT / "instance" / "search.sqlite3")
+    # A page whose review date is older than this fails the content checks.
+    CONTENT_MAX_AGE_DAYS: int = 365
+    LANGUAGES: tuple[str, ...] = ("fr", "en")
+    BABEL_DEFAULT_LOCALE: str = "fr"
+    BABEL_TRANSLATION_DIRECTORIES: str = str(ROOT / "translations")
+    # Server-side session lifetime (questionnaire answers, chat id), in minutes.
+    SESSION_LIFETIME_MINUTES: int = 120
+    # Largest accepted request body, in bytes.
+    MAX_CONTENT_LENGTH: int = 1_000_000
+    # Local Rasa server (REST channel) and its timeout in seconds.
+    RASA_URL: str = "http://127.0.0.1:5005"
+    RASA_TIMEOUT: float = 5.0
+    # Outgoing e-mail.
+    SMTP_HOST: str = "localhost"
+    SMTP_PORT: int = 25
+    MAIL_FROM: str = "ne-pas-repondre@rester-chez-soi.localhost"
+    WTF_CSRF_ENABLED: bool = True
+    TESTING: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict | None = None) -> "Config":
+        """Build the configuration from environment variables."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            if f.name == "extra" or f.name not in environ:
+                continue
+            raw = environ[f.name]
+            default = getattr(cls, f.name)
+            if isinstance(default, bool):
+                values[f.name] = _bool(raw)
+            elif isinstance(default, int):
+                values[f.name] = int(raw)
+            elif isinstance(default, float):
+                values[f.name] = float(raw)
+            elif isinstance(default, tuple):
+                values[f.name] = tuple(x.strip() for x in raw.split(",") if x.strip())
+            else:
+                values[f.name] = raw
+        config = cls(**values)
+        config.finish()
+        return config
+
+    def finish(self) -> None:
+        if self.RCS_ENV == "production":
+            if not self.SECRET_KEY:
+                raise RuntimeError("SECRET_KEY must be set outside development")
+            self.AUTO_MIGRATE = False
+        elif not self.SECRET_KEY:
+            self.SECRET_KEY = secrets.token_hex(32)
+
+    def as_flask(self) -> dict:
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
+        data.update(self.extra)
+        data["SESSION_COOKIE_HTTPONLY"] = True
+        data["SESSION_COOKIE_SAMESITE"] = "Lax"
+        data["SESSION_COOKIE_SECURE"] = self.RCS_ENV == "production"
+        return data
