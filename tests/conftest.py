@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import make_test_app
+from tests.postgres import fresh_database, postgres_server
 
 
 @pytest.fixture
@@ -27,3 +28,21 @@ def en_client(app):
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en-GB,en;q=0.9"
     return client
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL server for the whole run, or None when none can be started."""
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path):
+    """Runs a test once on SQLite and once on PostgreSQL (skipped if unavailable)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'param.sqlite3'}"
+    server = request.getfixturevalue("postgres_url")
+    if server is None:
+        pytest.skip("PostgreSQL is not installed here")
+    return fresh_database(server)
