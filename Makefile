@@ -31,16 +31,18 @@ help:
 
 setup: system-deps $(STAMPS)/webapp $(STAMPS)/bot $(STAMPS)/node translations db content-index bot-model
 
-# --- system packages (Debian): Chromium for the browser tests, wrk for the benchmarks
+# --- system packages (Debian): Chromium for the browser tests, wrk for the benchmarks,
+# DejaVu fonts for the PDF letters
 system-deps:
 	@missing=""; \
 	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
 	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing Debian packages:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing fonts-dejavu-core >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
 	    echo "missing system packages:$$missing (install them with your package manager, e.g. sudo apt-get install$$missing)"; exit 1; \
 	  fi; \
