@@ -51,6 +51,8 @@ def create_app(config: Config | dict | None = None) -> Flask:
     # --- area blueprints (one line each) ---
     from webapp.triage import bp as triage_bp; app.register_blueprint(triage_bp)
     from webapp.api_docs import bp as api_docs_bp; app.register_blueprint(api_docs_bp)
+    from webapp.directory import bp as directory_bp; app.register_blueprint(directory_bp)
+    from webapp.questionnaire import bp as questionnaire_bp; app.register_blueprint(questionnaire_bp)
     # --- end of area blueprints ---
 
     from webapp.cli import register_cli

@@ -1,0 +1,149 @@
+"""Public directory pages: list, structure page, "find my contacts" (no JavaScript)."""
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import pytest
+
+from webapp.directory import get_directory
+
+TEL = re.compile(r'href="(tel:[^"]*)"')
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+def main_part(html):
+    return html_lib.unescape(html.split('<main', 1)[1].split('</main>', 1)[0])
+
+
+def test_every_structure_page_has_only_real_tel_links(app, client):
+    """No page prints an empty or malformed tel: link, whatever the data holds."""
+    with app.app_context():
+        structures = get_directory(app).structures()
+    for s in structures:
+        html = page(client, f"/annuaire/{s.id}")
+        for href in TEL.findall(html):
+            assert re.fullmatch(r"tel:\+?\d{4,12}", href), (s.id, href)
+        assert 'href="mailto:"' not in html
+        assert "style=" not in html and "<script" not in html
+
+
+def test_structure_without_verified_phone_says_to_be_confirmed(client):
+    html = main_part(page(client, "/annuaire/cdad-90"))
+    assert "à confirmer" in html
+    assert "Coordonnées à confirmer" in html
+    assert TEL.findall(html) == []
+
+
+def test_structure_with_sourced_contacts_shows_them_with_their_source(client):
+    html = main_part(page(client, "/annuaire/territoire-habitat"))
+    assert 'href="tel:+33384367000"' in html and "03 84 36 70 00" in html
+    assert 'href="mailto:th90@th90.fr"' in html
+    assert "http://web.th90.fr/la-demande-de-logement/" in html
+    assert "23/11/2026" in html
+
+
+def test_social_work_site_page_says_the_sector_is_provisional(client):
+    html = main_part(page(client, "/annuaire/esd-antenne-giromagny"))
+    assert "Secteur provisoire" in html
+    assert "Auxelles-Bas" in html  # one of the communes of its sector
+    html = main_part(page(client, "/annuaire/esd-secteur-vosges-du-sud"))
+    assert "Fiche provisoire" in html
+
+
+def test_unknown_structure_is_404(client):
+    assert client.get("/annuaire/nope").status_code == 404
+
+
+def test_list_filters_by_type(client):
+    html = main_part(page(client, "/annuaire?type=esd"))
+    assert html.count('class="structure-card"') == 4
+    assert "Structures : 4" in html
+
+
+def test_list_filters_by_commune_and_offers_a_choice_for_shared_postcodes(client):
+    html = main_part(page(client, "/annuaire?commune=90300"))
+    assert "Plusieurs communes correspondent" in html
+    assert html.count("insee=") == 7
+    html = main_part(page(client, "/annuaire?insee=90099"))
+    assert "Structures qui servent Valdoie" in html
+    assert "Grand Belfort (hors ville de Belfort)" in html
+    assert "antenne de Delle" not in html
+
+
+def test_list_explains_an_unknown_commune_next_to_the_field(client):
+    html = main_part(page(client, "/annuaire?commune=Paris"))
+    assert 'id="commune-error"' in html and 'aria-invalid="true"' in html
+    assert 'aria-describedby="commune-hint commune-error"' in html
+
+
+def test_my_contacts_for_a_commune(client):
+    html = main_part(page(client, "/annuaire/mes-contacts?q=Delle"))
+    assert "Mes contacts à Delle" in html
+    for expected in ("antenne de Delle", "Secteur provisoire", "CDAD", "3039", "Fonds de solidarité",
+                     "24 Faubourg de Belfort", "0 805 299 049", "0 805 160 075", "34 14"):
+        assert expected in html, expected
+    for href in TEL.findall(html):
+        assert re.fullmatch(r"tel:\+?\d{4,12}", href)
+
+
+def test_my_contacts_lists_the_communes_of_a_shared_postcode_then_the_chosen_one(client):
+    html = main_part(page(client, "/annuaire/mes-contacts?q=90100"))
+    assert "Plusieurs communes correspondent" in html
+    assert "Vauthiermont" in html and "Delle" in html
+    # Choosing Vauthiermont (INSEE 90100) must not show the list again.
+    html = main_part(page(client, "/annuaire/mes-contacts?insee=90100"))
+    assert "Mes contacts à Vauthiermont" in html
+    assert "Plusieurs communes" not in html
+
+
+def test_my_contacts_unknown_commune_message(client):
+    html = main_part(page(client, "/annuaire/mes-contacts?q=zzzz"))
+    assert 'id="q-error"' in html and "Aucune commune" in html
+
+
+def test_footer_numbers_come_from_the_directory(client):
+    html = page(client, "/")
+    footer = html.split('<footer', 1)[1]
+    assert 'href="tel:+33805299049"' in footer and 'href="tel:3039"' in footer
+
+
+def test_english_page_shows_english_data(en_client):
+    html = main_part(page(en_client, "/annuaire/territoire-habitat"))
+    assert "Territoire Habitat (public social landlord)" in html
+    assert "The département's main social landlord" in html
+
+
+@pytest.mark.parametrize("url", ["/annuaire", "/annuaire/mes-contacts?insee=90010", "/annuaire/fsl-90"])
+def test_pages_link_the_directory_stylesheet_and_use_no_inline_code(client, url):
+    html = page(client, url)
+    assert "css/directory.css" in html
+    assert "style=" not in html and "<script" not in html
+
+
+def test_sector_table_page_lists_101_communes_with_the_method(client):
+    html = main_part(page(client, "/annuaire/secteurs"))
+    assert html.count('<th scope="row">') == 101
+    assert "Sectorisation provisoire" in html and "Secteur provisoire" in html
+    assert 'href="/annuaire/esd-antenne-bourogne"' in html
+
+
+def test_structure_ids_cannot_hide_a_directory_page(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from webapp.directory.model import Directory, DirectoryError
+
+    content = Path(__file__).resolve().parents[2] / "content"
+    for part in ("communes", "structures", "sectors"):
+        shutil.copytree(content / part, tmp_path / part)
+    text = (tmp_path / "structures" / "ccas-belfort.yaml").read_text(encoding="utf-8")
+    (tmp_path / "structures" / "secteurs.yaml").write_text(text.replace("id: ccas-belfort", "id: secteurs"),
+                                                          encoding="utf-8")
+    with pytest.raises(DirectoryError, match="secteurs: this id is a page"):
+        Directory.load(tmp_path)

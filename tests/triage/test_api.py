@@ -1,0 +1,169 @@
+"""POST /api/triage and GET /api/openapi.json through the real app."""
+import pytest
+
+from tests.helpers import make_test_app
+from tests.triage.triage_helpers import communes
+
+TODAY = "2026-05-04"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    # One app for the module: the API keeps no state, and building an app
+    # per test (migrations included) would make the 101-commune table slow.
+    return make_test_app(tmp_path_factory.mktemp("triage-api")).test_client()
+
+
+def post(client, body, **headers):
+    return client.post("/api/triage", json=body, headers=headers)
+
+
+def fields(response):
+    assert response.status_code == 400, response.get_data(as_text=True)
+    return [e["field"] for e in response.get_json()["errors"]]
+
+
+def test_tenant_commandement_answer(client):
+    r = post(client, {"role": "tenant", "stage": "commandement_de_payer", "commune": "90010",
+                      "commandement_date": "2026-01-31", "lease_date": "2023-07-29", "today": TODAY})
+    assert r.status_code == 200
+    data = r.get_json()
+    assert data["urgency"] == "high"
+    assert {"cdad", "social_worker"} <= {o["kind"] for o in data["orientations"]}
+    assert data["deadlines"] == [{"kind": "payment_deadline", "date": "2026-03-14",
+                                  "label": data["deadlines"][0]["label"]}]
+    assert set(data) == {"urgency", "orientations", "deadlines", "next_steps", "sources"}
+
+
+def test_landlord_answer_has_an_action_plan(client):
+    r = post(client, {"role": "landlord", "housing_benefit": "paid_to_landlord", "today": TODAY})
+    data = r.get_json()
+    assert r.status_code == 200 and [o["kind"] for o in data["orientations"]][:2] == ["cdad", "caf"]
+    assert data["action_plan"][0]["kind"] == "contact_tenant"
+
+
+@pytest.mark.parametrize("commune", [c["insee"] for c in communes()])
+def test_every_commune_gets_its_social_worker_site(client, commune):
+    r = post(client, {"role": "tenant", "stage": "arrears", "commune": commune, "today": TODAY})
+    assert r.status_code == 200
+    [social] = [o for o in r.get_json()["orientations"] if o["kind"] == "social_worker"]
+    assert social["structure"] is not None and social["structure"]["id"].startswith("esd-")
+    assert social["structure"]["name"]
+
+
+def test_the_departement_has_101_communes():
+    assert len(communes()) == 101
+
+
+@pytest.mark.parametrize("body, field", [
+    ({}, "role"),
+    ({"role": "owner"}, "role"),
+    ({"role": 1}, "role"),
+    ({"role": "tenant", "stage": "eviction"}, "stage"),
+    ({"role": "tenant", "colour": "blue"}, "colour"),
+    ({"role": "tenant", "debt_eur": "1200"}, "debt_eur"),
+    ({"role": "tenant", "debt_eur": -5}, "debt_eur"),
+    ({"role": "tenant", "debt_eur": True}, "debt_eur"),
+    ({"role": "tenant", "household_size": 2.5}, "household_size"),
+    ({"role": "tenant", "household_size": 0}, "household_size"),
+    ({"role": "tenant", "resumed_rent": "yes"}, "resumed_rent"),
+    ({"role": "tenant", "hearing_date": "2026-02-30"}, "hearing_date"),
+    ({"role": "tenant", "hearing_date": "30/04/2026"}, "hearing_date"),
+    ({"role": "tenant", "commandement_date": 20260101}, "commandement_date"),
+    ({"role": "tenant", "commandement_date": "2026-06-01", "today": TODAY}, "commandement_date"),
+    ({"role": "tenant", "today": "2026-13-01"}, "today"),
+    ({"role": "tenant", "commune": "25056"}, "commune"),     # Besançon, Doubs
+    ({"role": "tenant", "commune": "90999"}, "commune"),     # no such commune
+    ({"role": "tenant", "commune": "Belfort"}, "commune"),
+    ({"role": "tenant", "commune": 90010}, "commune"),
+    ({"role": "tenant", "housing_benefit": "caf"}, "housing_benefit"),
+    ({"role": "tenant", "overindebtedness": True}, "overindebtedness"),
+    ({"role": "tenant", "lang": "de"}, "lang"),
+    ({"role": "tenant", "landlord_kind": "hlm"}, "landlord_kind"),
+])
+def test_bad_input_is_a_400_naming_the_field(client, body, field):
+    r = post(client, body)
+    assert fields(r) == [field]
+    assert r.get_json()["errors"][0]["message"]
+
+
+def test_every_problem_is_reported_at_once(client):
+    r = post(client, {"role": "tenant", "stage": "x", "foo": 1, "debt_eur": "1"})
+    assert sorted(fields(r)) == ["debt_eur", "foo", "stage"]
+
+
+@pytest.mark.parametrize("data", ["not json", "[1, 2]", "null", '"tenant"', "{"])
+def test_a_body_that_is_not_a_json_object_is_a_400_on_body(client, data):
+    r = client.post("/api/triage", data=data, content_type="application/json")
+    assert fields(r) == ["body"]
+
+
+def test_messages_follow_lang_then_accept_language(client):
+    fr = post(client, {"role": "tenant", "commune": "25056"}).get_json()["errors"][0]["message"]
+    en = post(client, {"role": "tenant", "commune": "25056", "lang": "en"}).get_json()["errors"][0]["message"]
+    header = post(client, {"role": "tenant", "commune": "25056"},
+                  **{"Accept-Language": "en-GB,en;q=0.8"}).get_json()["errors"][0]["message"]
+    assert "Territoire de Belfort" in fr and fr.startswith("Cette commune")
+    assert en.startswith("This commune is not in the Territoire de Belfort")
+    assert header == en
+
+
+def test_answer_language_follows_accept_language(client):
+    r = post(client, {"role": "tenant", "stage": "arrears", "today": TODAY}, **{"Accept-Language": "en"})
+    assert r.get_json()["next_steps"][0]["text"].startswith("Pay the current rent")
+
+
+def test_get_is_not_allowed_and_never_a_500(client):
+    assert client.get("/api/triage").status_code == 405
+
+
+def test_openapi_document_describes_triage_and_says_no_weekend_shift(client):
+    r = client.get("/api/openapi.json")
+    assert r.status_code == 200
+    doc = r.get_json()
+    assert doc["openapi"].startswith("3.1")
+    op = doc["paths"]["/api/triage"]["post"]
+    assert "400" in op["responses"] and "200" in op["responses"]
+    assert "not shifted for weekends or public holidays" in op["description"]
+    request = doc["components"]["schemas"]["TriageRequest"]
+    assert request["additionalProperties"] is False and request["required"] == ["role"]
+    assert request["properties"]["stage"]["enum"][-1] == "illegal_eviction"
+
+
+ODD_VALUES = [None, True, False, 0, -1, 1.5, 10**30, "", "x" * 5000, "2024-02-29", "2023-02-29",
+              [], {}, ["tenant"], {"a": 1}, "90010", "tenant"]
+FIELDS = ["role", "landlord_kind", "stage", "commune", "debt_eur", "rent_eur", "monthly_income_eur",
+          "household_size", "resumed_rent", "housing_benefit", "private_sector_employee", "other_debts",
+          "overindebtedness", "lease_date", "commandement_date", "hearing_date", "judgment_served_date",
+          "commandement_de_quitter_date", "today", "lang"]
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_no_value_of_any_field_makes_a_500(client, field):
+    for value in ODD_VALUES:
+        body = {"role": "landlord", "stage": "commandement_de_quitter", "commune": "90010",
+                "commandement_de_quitter_date": "2026-01-31", field: value}
+        r = post(client, body)
+        assert r.status_code in (200, 400), (field, value, r.get_data(as_text=True)[:300])
+        if r.status_code == 400:
+            assert all(e["field"] and e["message"] for e in r.get_json()["errors"])
+
+
+def test_non_finite_numbers_are_refused(client):
+    for raw in ('{"role": "tenant", "debt_eur": NaN}', '{"role": "tenant", "debt_eur": Infinity}'):
+        r = client.post("/api/triage", data=raw, content_type="application/json")
+        assert r.status_code == 400
+
+
+def test_openapi_document_merges_every_area_part(client):
+    from pathlib import Path
+
+    import yaml
+
+    doc = client.get("/api/openapi.json").get_json()
+    parts = sorted((Path(__file__).resolve().parents[2] / "webapp").glob("*/openapi.yaml"))
+    assert len(parts) >= 1
+    for part in parts:
+        data = yaml.safe_load(part.read_text(encoding="utf-8"))
+        assert set(data.get("paths") or {}) <= set(doc["paths"]), part
+        assert set((data.get("components") or {}).get("schemas") or {}) <= set(doc["components"]["schemas"])

@@ -1,0 +1,211 @@
+"""Triage rules of issue 4, tenant and landlord, as tables."""
+import datetime as dt
+
+import pytest
+
+from tests.triage.triage_helpers import RULES, TODAY, directory, situation
+from webapp.triage.engine import evaluate
+
+DIRECTORY = directory()
+BELFORT = "90010"
+
+
+def run(**kw):
+    kw.setdefault("commune", BELFORT)
+    return evaluate(situation(**kw), RULES, DIRECTORY, kw.get("lang", "fr"))
+
+
+def kinds(result):
+    return [o["kind"] for o in result.orientations]
+
+
+@pytest.mark.parametrize("stage, urgency, first, present", [
+    ("arrears", "normal", "social_worker", {"social_worker"}),
+    ("commandement_de_payer", "high", None, {"cdad", "social_worker"}),
+    ("assignation", "high", None, {"cdad", "social_worker"}),
+    ("jugement", "high", None, {"cdad", "social_worker", "dalo"}),
+    ("commandement_de_quitter", "high", None, {"cdad", "social_worker", "dalo"}),
+    ("expulsion_scheduled", "immediate", "social_worker", {"cdad", "dalo"}),
+    ("illegal_eviction", "immediate", "police", {"cdad"}),
+])
+def test_tenant_stage_sets_urgency_and_orientations(stage, urgency, first, present):
+    result = run(stage=stage)
+    assert result.urgency == urgency
+    assert present <= set(kinds(result))
+    if first:
+        assert kinds(result)[0] == first
+    assert [o["priority"] for o in result.orientations] == list(range(1, len(result.orientations) + 1))
+    assert all(o["reason"] for o in result.orientations)
+
+
+@pytest.mark.parametrize("stage", ["arrears", "commandement_de_payer", "assignation"])
+def test_dalo_absent_before_the_judgment(stage):
+    assert "dalo" not in kinds(run(stage=stage))
+
+
+def test_illegal_eviction_points_to_the_police_number_17():
+    result = run(stage="illegal_eviction")
+    police = result.orientations[0]
+    assert police["kind"] == "police" and police["structure"] is None and "17" in police["reason"]
+    assert any(step["link"] == "tel:17" for step in result.next_steps)
+
+
+@pytest.mark.parametrize("days_to_hearing, urgency", [
+    (0, "immediate"), (1, "immediate"), (14, "immediate"), (15, "high"), (60, "high"), (-3, "immediate"),
+])
+def test_assignation_with_a_close_hearing_is_immediate(days_to_hearing, urgency):
+    hearing = TODAY + dt.timedelta(days=days_to_hearing)
+    assert run(stage="assignation", hearing_date=hearing).urgency == urgency
+
+
+def test_hearing_date_does_not_raise_urgency_at_other_stages():
+    assert run(stage="arrears", hearing_date=TODAY + dt.timedelta(days=3)).urgency == "normal"
+
+
+@pytest.mark.parametrize("landlord_kind, cdad", [("private", True), ("social", False)])
+def test_private_sector_tenants_get_the_cdad_at_the_arrears_stage(landlord_kind, cdad):
+    assert ("cdad" in kinds(run(stage="arrears", landlord_kind=landlord_kind))) is cdad
+
+
+@pytest.mark.parametrize("stage, debt, income, size, expected", [
+    ("arrears", 900.0, 1000.0, 1, "within"),
+    ("arrears", 900.0, 1520.0, 3, "within"),          # on the ceiling
+    ("commandement_de_payer", None, 1600.0, 2, "near"),  # within the 10 % margin: to be checked
+    ("assignation", 900.0, None, None, "unknown"),      # income unknown: present, to be checked
+    ("arrears", 900.0, 2500.0, 1, None),                # clearly above the scale
+    ("arrears", 0.0, 800.0, 1, None),                   # no debt
+    ("jugement", 900.0, 800.0, 1, None),                # after the judgment
+    ("commandement_de_quitter", 900.0, 800.0, 1, None),
+    ("expulsion_scheduled", 900.0, 800.0, 1, None),
+    ("illegal_eviction", 900.0, 800.0, 1, None),
+])
+def test_fsl_presence_follows_stage_debt_and_income_scale(stage, debt, income, size, expected):
+    result = run(stage=stage, debt_eur=debt, monthly_income_eur=income, household_size=size)
+    fsl = [o for o in result.orientations if o["kind"] == "fsl"]
+    if expected is None:
+        assert fsl == []
+        return
+    [fsl] = fsl
+    assert "1\u202f520" in fsl["reason"] and "2020" in fsl["reason"]
+    assert "taille du foyer est à vérifier" in fsl["reason"]
+    if expected == "unknown":
+        assert "Sans vos revenus" in fsl["reason"]
+    elif expected == "near":
+        assert "à vérifier" in fsl["reason"] and "au-dessus" in fsl["reason"]
+
+
+@pytest.mark.parametrize("facts, kind, present", [
+    ({"housing_benefit": "paid_to_tenant"}, "caf", True),
+    ({"housing_benefit": "paid_to_landlord"}, "caf", True),
+    ({"housing_benefit": "none"}, "caf", False),
+    ({}, "caf", False),
+    ({"private_sector_employee": True}, "action_logement", True),
+    ({"private_sector_employee": False}, "action_logement", False),
+    ({"other_debts": True}, "banque_de_france", True),
+    ({"overindebtedness": "filed"}, "banque_de_france", True),
+    ({"overindebtedness": "admissible"}, "banque_de_france", True),
+    ({"overindebtedness": "none", "other_debts": False}, "banque_de_france", False),
+])
+@pytest.mark.parametrize("stage", ["arrears", "assignation", "expulsion_scheduled"])
+def test_facts_add_caf_action_logement_and_banque_de_france(stage, facts, kind, present):
+    assert (kind in kinds(run(stage=stage, **facts))) is present
+
+
+def test_a_tenant_always_has_the_national_helpline_last():
+    for stage in ("arrears", "jugement", "illegal_eviction"):
+        result = run(stage=stage)
+        assert result.orientations[-1]["kind"] == "helpline"
+        assert "0 805 299 049" in result.orientations[-1]["reason"]
+        assert result.orientations[-1]["structure"] is None
+
+
+def test_resumed_rent_false_before_the_hearing_adds_the_warning():
+    texts = [s["text"] for s in run(stage="assignation", resumed_rent=False).next_steps]
+    assert any("reprenez avant l'audience" in t for t in texts)
+    texts = [s["text"] for s in run(stage="assignation", resumed_rent=True).next_steps]
+    assert not any("reprenez avant l'audience" in t for t in texts)
+
+
+def test_social_landlord_tenants_after_the_judgment_are_told_about_the_protocole():
+    texts = " ".join(s["text"] for s in run(stage="jugement", landlord_kind="social").next_steps)
+    assert "protocole de cohésion sociale" in texts
+    texts = " ".join(s["text"] for s in run(stage="jugement", landlord_kind="private").next_steps)
+    assert "protocole" not in texts
+
+
+def test_english_answers_are_in_english():
+    result = run(stage="commandement_de_payer", commandement_date="2026-04-01", lang="en")
+    assert "formal demand" in result.deadlines[0]["label"]
+    assert all("Le " not in o["reason"][:3] for o in result.orientations)
+
+
+def test_every_result_cites_its_sources():
+    result = run(stage="commandement_de_quitter", commandement_de_quitter_date="2026-03-01")
+    urls = [s["url"] for s in result.sources]
+    assert "https://www.anil.org/actualites-evenements/treve-hivernale" in urls
+    assert len(urls) == len(set(urls))
+
+
+# Landlord ---------------------------------------------------------------
+
+@pytest.mark.parametrize("stage", ["arrears", "commandement_de_payer", "assignation", "jugement",
+                                   "commandement_de_quitter", "expulsion_scheduled", "illegal_eviction"])
+@pytest.mark.parametrize("benefit", [None, "none", "paid_to_tenant", "paid_to_landlord"])
+def test_landlord_gets_cdad_always_caf_with_benefit_never_fsl_social_worker_police(stage, benefit):
+    result = run(role="landlord", stage=stage, housing_benefit=benefit, monthly_income_eur=500.0,
+                 debt_eur=1000.0)
+    got = kinds(result)
+    assert got[0] == "cdad"
+    assert ("caf" in got) is (benefit in ("paid_to_tenant", "paid_to_landlord"))
+    assert not {"fsl", "social_worker", "police"} & set(got)
+    assert result.action_plan is not None
+
+
+def test_landlord_caf_reason_states_the_two_month_report():
+    result = run(role="landlord", housing_benefit="paid_to_landlord")
+    caf = [o for o in result.orientations if o["kind"] == "caf"][0]
+    assert "2 mois" in caf["reason"] and "CAF" in caf["reason"]
+
+
+def test_landlord_action_plan_is_dated_and_ordered():
+    result = run(role="landlord", stage="commandement_de_payer", housing_benefit="paid_to_tenant",
+                 debt_eur=1300.0, rent_eur=650.0, commandement_date="2026-04-20",
+                 lease_date="2022-01-01", hearing_date="2026-10-12")
+    plan = {s["kind"]: s for s in result.action_plan}
+    assert [s["order"] for s in result.action_plan] == list(range(1, len(result.action_plan) + 1))
+    assert plan["contact_tenant"]["date"] == TODAY.isoformat()
+    assert plan["caf_report"]["date"] == TODAY.isoformat()          # debt = 2 × rent: constituted
+    assert plan["guarantor_notice"]["date"] == "2026-05-05"         # + 15 days
+    assert plan["payment_deadline"]["date"] == "2026-06-20"         # old lease: + 2 months
+    assert plan["ccapex_referral"]["date"] == "2026-04-21"          # 2 months before 21 June
+    assert plan["prefect_notice"]["date"] == "2026-08-31"           # 42 days before the hearing
+    assert plan["winter_truce"]["date"] == "2026-11-01"
+    assert plan["no_self_help"]["date"] is None
+    assert "226-4-2" in plan["no_self_help"]["legal_basis"]
+    assert plan["guarantor_notice"]["legal_basis"].endswith("art. 24 I")
+    assert all(s["sources"] for k, s in plan.items() if k != "contact_tenant")
+
+
+def test_landlord_plan_keeps_unknown_dates_null_and_skips_caf_without_benefit():
+    plan = {s["kind"]: s for s in run(role="landlord").action_plan}
+    assert "caf_report" not in plan
+    assert plan["guarantor_notice"]["date"] is None and plan["payment_deadline"]["date"] is None
+    plan = {s["kind"]: s for s in run(role="landlord", housing_benefit="paid_to_landlord",
+                                        debt_eur=100.0, rent_eur=600.0).action_plan}
+    assert plan["caf_report"]["date"] is None  # not yet constituted
+
+
+def test_landlord_plan_during_the_truce_points_to_the_current_truce():
+    plan = {s["kind"]: s for s in run(role="landlord", today=dt.date(2027, 1, 10)).action_plan}
+    assert plan["winter_truce"]["date"] == "2026-11-01"
+
+
+def test_tenant_results_have_no_action_plan():
+    assert "action_plan" not in run(stage="arrears").to_dict()
+
+
+def test_hearing_advice_is_addressed_to_the_right_person():
+    tenant = run(stage="assignation", hearing_date="2026-09-01").deadlines[0]["label"]
+    landlord = run(role="landlord", stage="assignation", hearing_date="2026-09-01").deadlines[0]["label"]
+    assert "reprenez le paiement du loyer courant" in tenant and "suspension de la clause résolutoire" in tenant
+    assert "3 ans" in landlord and "reprenez" not in landlord

@@ -1,0 +1,74 @@
+"""Référentiel commun: communes, partner structures, social-work sectors (pages and API).
+
+`get_directory()` is what other areas use (triage engine, bot actions): the
+files are read and validated once per app (or per content directory).
+"""
+from __future__ import annotations
+
+import functools
+import pathlib
+from typing import Any
+
+from flask import Blueprint, current_app
+
+from .model import Commune, Directory, DirectoryError, Structure  # noqa: F401 (public API)
+
+bp = Blueprint("directory", __name__)
+
+# The free helplines printed in every page footer ("Numéros gratuits"), in this
+# order; the Banque de France's 34 14 costs a local call, so it is not one.
+FOOTER_HELPLINES = ("allo-prevention-expulsion", "sos-loyers-impayes", "point-justice-3039")
+# The national numbers on the "find my contacts" page.
+CONTACT_PAGE_HELPLINES = (*FOOTER_HELPLINES, "banque-de-france-3414")
+
+
+@functools.lru_cache(maxsize=8)
+def _load(content_dir: str) -> Directory:
+    return Directory.load(pathlib.Path(content_dir))
+
+
+def get_directory(source: Any = None) -> Directory:
+    """The directory for a Flask app (default: the current one) or a content directory path."""
+    if source is None:
+        source = current_app
+    if isinstance(source, (str, pathlib.Path)):
+        return _load(str(pathlib.Path(source).resolve()))
+    directory = source.extensions.get("directory")
+    if directory is None:
+        content_dir = source.config.get("DIRECTORY_CONTENT_DIR") or source.config["CONTENT_DIR"]
+        directory = _load(str(pathlib.Path(content_dir).resolve()))
+        source.extensions["directory"] = directory
+    return directory
+
+
+def national_numbers(app, lang: str) -> list[dict]:
+    """Footer helplines (name, phone, tel, note) from the directory files."""
+    try:
+        directory = get_directory(app)
+    except FileNotFoundError:
+        # An app pointed at a content tree without the directory (some tests)
+        # still renders its pages; the numbers simply are not printed.
+        return []
+    numbers = []
+    for structure_id in FOOTER_HELPLINES:
+        s = directory.structure(structure_id)
+        phone = s.contact("phone") if s else None
+        if phone is None:
+            continue
+        hours = s.contact("opening_hours")
+        numbers.append({
+            "name": s.text("name", lang),
+            "phone": phone.text(lang),
+            "tel": s.phone_uri.removeprefix("tel:"),
+            "note": hours.text(lang) if hours else None,
+        })
+    return numbers
+
+
+@bp.record_once
+def _register(state) -> None:
+    app = state.app
+    app.extensions.setdefault("national_numbers", lambda lang: national_numbers(app, lang))
+
+
+from . import api, cli, views  # noqa: E402,F401  (routes and commands attach to bp)

@@ -1,0 +1,86 @@
+"""Date arithmetic of the procedure's deadlines.
+
+Dates are calendar dates: no shifting for weekends or public holidays (the
+API document says so), because the rules the product relies on count that
+way and a shifted date could make a household act a day too late.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from webapp.triage.rules import Duration, Rules
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Add calendar months, clamping to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def add(day: dt.date, d: Duration, sign: int = 1) -> dt.date:
+    if d.months:
+        day = add_months(day, sign * d.months)
+    return day + sign * dt.timedelta(days=d.days, weeks=d.weeks)
+
+
+def payment_period(rules: Rules, lease_date: dt.date | None) -> tuple[Duration, str]:
+    """Period to pay after a commandement de payer, and which case applied.
+
+    The case is on_or_after_cutoff, before_cutoff or lease_unknown.
+    """
+    node = rules.param("commandement_payment_period")
+    if lease_date is None:
+        fallback = node["when_lease_date_unknown"]
+        return rules.duration("commandement_payment_period", fallback), "lease_unknown"
+    case = "on_or_after_cutoff" if lease_date >= rules.lease_cutoff else "before_cutoff"
+    return rules.duration("commandement_payment_period", case), case
+
+
+def payment_deadline(rules: Rules, commandement_date: dt.date, lease_date: dt.date | None) -> dt.date:
+    period, _ = payment_period(rules, lease_date)
+    return add(commandement_date, period)
+
+
+def appeal_deadline(rules: Rules, judgment_served_date: dt.date) -> dt.date:
+    return add(judgment_served_date, rules.duration("appeal_period"))
+
+
+def _truce_bounds(rules: Rules) -> tuple[tuple[int, int], tuple[int, int]]:
+    node = rules.param("winter_truce")
+    return (node["start"]["month"], node["start"]["day"]), (node["end"]["month"], node["end"]["day"])
+
+
+def in_winter_truce(rules: Rules, day: dt.date) -> bool:
+    """True when no forced eviction may take place on that day."""
+    start, end = _truce_bounds(rules)
+    md = (day.month, day.day)
+    if start <= end:
+        return start <= md <= end
+    return md >= start or md <= end  # spans the new year
+
+
+def truce_end_after(rules: Rules, day: dt.date) -> dt.date:
+    """First day after the truce that contains `day` (the next 1 April)."""
+    _, (end_month, end_day) = _truce_bounds(rules)
+    end = dt.date(day.year, end_month, end_day)
+    if end < day:
+        end = dt.date(day.year + 1, end_month, end_day)
+    return end + dt.timedelta(days=1)
+
+
+def next_truce_start(rules: Rules, day: dt.date) -> dt.date:
+    """The next first day of a truce on or after `day`."""
+    (start_month, start_day), _ = _truce_bounds(rules)
+    start = dt.date(day.year, start_month, start_day)
+    return start if start >= day else dt.date(day.year + 1, start_month, start_day)
+
+
+def earliest_eviction(rules: Rules, commandement_de_quitter_date: dt.date) -> tuple[dt.date, bool]:
+    """Earliest eviction date after the CQL, and whether the truce pushed it."""
+    day = add(commandement_de_quitter_date, rules.duration("wait_after_commandement_de_quitter"))
+    if in_winter_truce(rules, day):
+        return truce_end_after(rules, day), True
+    return day, False

@@ -1,0 +1,325 @@
+"""The triage: a situation in, the same answer for every channel out.
+
+Pure functions (no Flask): the API, both questionnaires and the chatbot call
+`evaluate`, so a rule lives here once. Parameters and texts come from
+content/rules/ through `Rules`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from webapp.triage import deadlines as dl
+from webapp.triage.landlord_plan import action_plan
+from webapp.triage.rules import Rules
+from webapp.triage.situation import Directory, Situation
+
+HIGH_STAGES = ("commandement_de_payer", "assignation", "jugement", "commandement_de_quitter")
+BEFORE_JUDGMENT = ("arrears", "commandement_de_payer", "assignation")
+AFTER_JUDGMENT = ("jugement", "commandement_de_quitter", "expulsion_scheduled")
+# Services reached by a national number: no local directory entry to show.
+NATIONAL_KINDS = ("police", "helpline")
+ORIENTATION_KINDS = (
+    "cdad", "social_worker", "fsl", "caf", "banque_de_france",
+    "action_logement", "police", "dalo", "helpline",
+)
+
+
+@dataclass
+class TriageResult:
+    urgency: str
+    orientations: list[dict]
+    deadlines: list[dict]
+    next_steps: list[dict]
+    sources: list[dict]
+    action_plan: list[dict] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {
+            "urgency": self.urgency,
+            "orientations": self.orientations,
+            "deadlines": self.deadlines,
+            "next_steps": self.next_steps,
+            "sources": self.sources,
+        }
+        if self.action_plan is not None:
+            data["action_plan"] = self.action_plan
+        return data
+
+
+@dataclass
+class _Builder:
+    situation: Situation
+    rules: Rules
+    directory: Directory | None
+    lang: str
+    orientations: list[dict] = field(default_factory=list)
+    next_steps: list[dict] = field(default_factory=list)
+    source_keys: list[str] = field(default_factory=list)
+
+    def cite(self, *keys: str) -> None:
+        for key in keys:
+            if key not in self.source_keys:
+                self.source_keys.append(key)
+
+    def orient(self, kind: str, reason_key: str, *, cite: tuple[str, ...] = (), extra: str = "", **values) -> None:
+        reason = self.rules.text("reasons", reason_key, self.lang, **values)
+        if extra:
+            reason = f"{reason} {extra}"
+        self.orientations.append({
+            "kind": kind,
+            "priority": len(self.orientations) + 1,
+            "reason": reason,
+            "structure": self._structure(kind),
+        })
+        self.cite(*cite)
+
+    def step(self, key: str, link: str | None = None, **values) -> None:
+        self.next_steps.append({"text": self.rules.text("next_steps", key, self.lang, **values), "link": link})
+
+    def _structure(self, kind: str) -> dict | None:
+        if kind in NATIONAL_KINDS or self.directory is None or self.situation.commune is None:
+            return None
+        found = self.directory.nearest(self.situation.commune, kind)
+        return found.public_dict(self.lang) if found is not None else None
+
+    def sources(self) -> list[dict]:
+        seen: set[str] = set()
+        out = []
+        for key in self.source_keys:
+            for source in self.rules.sources(key):
+                if source["url"] not in seen:
+                    seen.add(source["url"])
+                    out.append({"title": source["title"], "url": source["url"]})
+        return out
+
+
+def tel(phone: str) -> str:
+    return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+
+
+def evaluate(situation: Situation, rules: Rules, directory: Directory | None, lang: str | None = None) -> TriageResult:
+    """Triage one situation: urgency, ordered orientations, deadlines, next steps, sources."""
+    lang = lang or situation.lang
+    b = _Builder(situation, rules, directory, lang)
+    stage = situation.stage or "arrears"
+    if situation.role == "tenant":
+        _tenant_orientations(b, stage)
+        _tenant_next_steps(b, stage)
+    else:
+        _landlord_orientations(b)
+        _landlord_next_steps(b)
+    return TriageResult(
+        urgency=urgency(situation, rules),
+        orientations=b.orientations,
+        deadlines=deadline_list(situation, rules, lang, b),
+        next_steps=b.next_steps,
+        sources=b.sources(),
+        action_plan=action_plan(situation, rules, lang) if situation.role == "landlord" else None,
+    )
+
+
+def urgency(situation: Situation, rules: Rules) -> str:
+    stage = situation.stage or "arrears"
+    if stage in ("expulsion_scheduled", "illegal_eviction"):
+        return "immediate"
+    if stage == "assignation" and situation.hearing_date is not None:
+        threshold = rules.param("hearing_immediate_threshold")["days"]
+        if (situation.hearing_date - situation.today).days <= threshold:
+            return "immediate"
+    if stage in HIGH_STAGES:
+        return "high"
+    return "normal"
+
+
+def _tenant_orientations(b: _Builder, stage: str) -> None:
+    s, rules = b.situation, b.rules
+    jex = {
+        "jex_min": rules.format_duration(rules.duration("jex_extra_time", "min"), b.lang),
+        "jex_max": rules.format_duration(rules.duration("jex_extra_time", "max"), b.lang),
+    }
+    police_phone = rules.helpline_phone("police")
+    charter = ("departmental_charter",)
+
+    if stage == "illegal_eviction":
+        b.orient("police", "police.illegal_eviction", cite=("illegal_eviction_offence",), phone=police_phone)
+        b.orient("cdad", "cdad.illegal_eviction", cite=charter)
+        b.orient("social_worker", "social_worker.illegal_eviction", cite=charter)
+    elif stage == "expulsion_scheduled":
+        b.orient("social_worker", "social_worker.expulsion_scheduled", cite=charter)
+        b.orient("cdad", "cdad.expulsion_scheduled", cite=("jex_extra_time",))
+        b.orient("dalo", "dalo", cite=("dalo_threatened_eviction",))
+    elif stage == "arrears":
+        b.orient("social_worker", "social_worker.arrears", cite=charter)
+        if s.landlord_kind == "private":
+            b.orient("cdad", "cdad.arrears_private", cite=charter)
+    elif stage == "commandement_de_payer":
+        b.orient("social_worker", "social_worker.procedure", cite=charter)
+        b.orient("cdad", "cdad.commandement_de_payer", cite=("commandement_payment_period",))
+    else:  # assignation, jugement, commandement_de_quitter: the court leads
+        cdad_cite = {"assignation": ("payment_time_conditions",), "jugement": ("appeal_period",),
+                     "commandement_de_quitter": ("jex_extra_time",)}[stage]
+        b.orient("cdad", f"cdad.{stage}", cite=cdad_cite, **jex)
+        b.orient("social_worker", "social_worker.procedure", cite=charter)
+        if stage in AFTER_JUDGMENT:
+            b.orient("dalo", "dalo", cite=("dalo_threatened_eviction",))
+
+    if stage != "illegal_eviction":
+        _fsl(b, stage)
+        if s.housing_benefit in ("paid_to_tenant", "paid_to_landlord"):
+            b.orient("caf", "caf.tenant", cite=("caf_report",))
+        if s.private_sector_employee:
+            b.orient("action_logement", "action_logement", cite=("action_logement",))
+        if s.overindebtedness in ("filed", "admissible"):
+            b.orient("banque_de_france", f"banque_de_france.{s.overindebtedness}", cite=("banque_de_france",))
+        elif s.other_debts:
+            b.orient("banque_de_france", "banque_de_france.other_debts", cite=("banque_de_france",),
+                     phone=rules.param("banque_de_france")["phone"])
+    b.orient("helpline", "helpline.tenant", cite=("helplines",),
+             phone=rules.helpline_phone("allo_prevention_expulsion"))
+
+
+def fsl_assessment(situation: Situation, rules: Rules, stage: str) -> str | None:
+    """within_scale | near_scale | income_unknown, or None when the FSL does not apply."""
+    scale = rules.param("fsl_income_scale")
+    if stage not in scale["stages"]:
+        return None
+    if situation.debt_eur is not None and situation.debt_eur <= 0:
+        return None
+    ceiling = _fsl_ceiling(scale, situation.household_size)
+    income = situation.monthly_income_eur
+    if income is None:
+        return "income_unknown"
+    if income <= ceiling:
+        return "within_scale"
+    if income <= ceiling * (1 + scale["clearly_above_margin"]):
+        return "near_scale"
+    return None
+
+
+def _fsl_ceiling(scale: dict, household_size: int | None) -> float:
+    by_size = scale.get("by_household_size")
+    if by_size and household_size is not None:
+        sizes = sorted(int(k) for k in by_size)
+        usable = [k for k in sizes if k <= household_size] or sizes[:1]
+        return float(by_size[usable[-1]])
+    return float(scale["monthly_ceiling_eur"])
+
+
+def _fsl(b: _Builder, stage: str) -> None:
+    assessment = fsl_assessment(b.situation, b.rules, stage)
+    if assessment is None:
+        return
+    scale = b.rules.param("fsl_income_scale")
+    extra = "" if scale.get("by_household_size") else b.rules.text("reasons", "fsl.household_size_note", b.lang)
+    ceiling = _fsl_ceiling(scale, b.situation.household_size)
+    shown = f"{ceiling:,.0f}".replace(",", "\u202f" if b.lang == "fr" else ",")
+    b.orient("fsl", f"fsl.{assessment}", cite=("fsl_income_scale",), extra=extra, ceiling=shown, year=scale["year"])
+
+
+def _landlord_orientations(b: _Builder) -> None:
+    s, rules = b.situation, b.rules
+    b.orient("cdad", "cdad.landlord", cite=("departmental_charter",))
+    if s.housing_benefit in ("paid_to_tenant", "paid_to_landlord"):
+        caf = rules.param("caf_report")
+        b.orient("caf", "caf.landlord", cite=("caf_report",),
+                 period=rules.format_duration(rules.duration("caf_report"), b.lang),
+                 months_of_rent=caf["constituted_at_months_of_rent"])
+    b.orient("helpline", "helpline.landlord", cite=("helplines",),
+             phone=rules.helpline_phone("sos_loyers_impayes"))
+
+
+def _tenant_next_steps(b: _Builder, stage: str) -> None:
+    s, rules = b.situation, b.rules
+    jex = {
+        "jex_min": rules.format_duration(rules.duration("jex_extra_time", "min"), b.lang),
+        "jex_max": rules.format_duration(rules.duration("jex_extra_time", "max"), b.lang),
+    }
+    legal_aid = rules.param("legal_aid")["simulator_url"]
+    if stage == "illegal_eviction":
+        police = rules.helpline_phone("police")
+        b.step("tenant.call_police", tel(police), phone=police)
+        b.step("tenant.keep_evidence")
+    elif stage == "arrears":
+        b.step("tenant.keep_paying")
+        b.step("tenant.write_to_landlord")
+    elif stage == "commandement_de_payer":
+        b.step("tenant.pay_before_deadline")
+        b.step("tenant.write_to_landlord")
+    elif stage == "assignation":
+        b.step("tenant.attend_hearing")
+        if s.resumed_rent is False:
+            b.step("tenant.resume_rent_not_yet")
+        b.step("tenant.legal_aid", legal_aid)
+        b.cite("legal_aid")
+    elif stage == "jugement":
+        b.step("tenant.respect_schedule")
+        b.step("tenant.legal_aid", legal_aid)
+        b.step("tenant.dalo")
+        b.cite("legal_aid")
+    else:  # commandement_de_quitter, expulsion_scheduled
+        b.step("tenant.jex", **jex)
+        b.step("tenant.dalo")
+    if s.landlord_kind == "social" and stage in AFTER_JUDGMENT:
+        b.step("tenant.protocole")
+        b.cite("protocole_cohesion_sociale")
+    point_justice = rules.helpline_phone("point_justice")
+    b.step("point_justice", tel(point_justice), phone=point_justice)
+    ape = rules.helpline_phone("allo_prevention_expulsion")
+    b.step("helpline.tenant", tel(ape), phone=ape)
+
+
+def _landlord_next_steps(b: _Builder) -> None:
+    b.step("landlord.contact_tenant")
+    b.step("landlord.no_self_help")
+    b.cite("illegal_eviction_offence")
+    sos = b.rules.helpline_phone("sos_loyers_impayes")
+    b.step("helpline.landlord", tel(sos), phone=sos)
+
+
+def deadline_list(situation: Situation, rules: Rules, lang: str, b: _Builder | None = None) -> list[dict]:
+    """Every deadline the known dates allow, earliest first."""
+    out: list[tuple[dt.date, dict]] = []
+    fmt = rules.format_duration
+    cutoff = rules.format_date(rules.lease_cutoff, lang)
+
+    def add(kind: str, day: dt.date, label: str, *cite: str) -> None:
+        out.append((day, {"kind": kind, "date": day.isoformat(), "label": label}))
+        if b is not None:
+            b.cite(*cite)
+
+    if situation.commandement_date is not None:
+        period, case = dl.payment_period(rules, situation.lease_date)
+        old = rules.duration("commandement_payment_period", "before_cutoff")
+        label = rules.text("deadlines", f"payment_deadline.{case}", lang,
+                           period=fmt(period, lang), cutoff=cutoff, old_period=fmt(old, lang))
+        add("payment_deadline", dl.add(situation.commandement_date, period), label, "commandement_payment_period")
+    if situation.hearing_date is not None:
+        if situation.role == "landlord":
+            max_time = fmt(rules.duration("payment_time_conditions", "max_payment_time"), lang)
+            label = rules.text("deadlines", "hearing.landlord", lang, max_payment_time=max_time)
+        else:
+            label = rules.text("deadlines", "hearing", lang)
+        add("hearing", situation.hearing_date, label, "payment_time_conditions")
+    if situation.judgment_served_date is not None:
+        label = rules.text("deadlines", "appeal_deadline", lang, period=fmt(rules.duration("appeal_period"), lang))
+        add("appeal_deadline", dl.appeal_deadline(rules, situation.judgment_served_date), label, "appeal_period")
+    if situation.commandement_de_quitter_date is not None:
+        day, pushed = dl.earliest_eviction(rules, situation.commandement_de_quitter_date)
+        period = fmt(rules.duration("wait_after_commandement_de_quitter"), lang)
+        if pushed:
+            label = rules.text("deadlines", "earliest_eviction.truce", lang, period=period,
+                               truce=truce_text(rules, lang), truce_end_next=rules.format_date(day, lang))
+        else:
+            label = rules.text("deadlines", "earliest_eviction", lang, period=period)
+        add("earliest_eviction", day, label, "wait_after_commandement_de_quitter", "winter_truce")
+    out.sort(key=lambda pair: pair[0])
+    return [entry for _, entry in out]
+
+
+def truce_text(rules: Rules, lang: str) -> str:
+    node = rules.param("winter_truce")
+    start = rules.format_day_month(node["start"]["month"], node["start"]["day"], lang)
+    end = rules.format_day_month(node["end"]["month"], node["end"]["day"], lang)
+    return f"{start} – {end}"
