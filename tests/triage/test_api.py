@@ -31,7 +31,8 @@ def test_tenant_commandement_answer(client):
     assert data["urgency"] == "high"
     assert {"cdad", "social_worker"} <= {o["kind"] for o in data["orientations"]}
     assert data["deadlines"] == [{"kind": "payment_deadline", "date": "2026-03-14",
-                                  "label": data["deadlines"][0]["label"]}]
+                                  "label": data["deadlines"][0]["label"],
+                                  "link": "/infos/locataire/commandement-de-payer"}]
     assert set(data) == {"urgency", "orientations", "deadlines", "next_steps", "sources"}
 
 

@@ -163,6 +163,10 @@ def _render_step(step, form, answers, index, path):
 def _situation(answers: dict):
     body = st.triage_request(answers, _today(), _lang())
     situation, errors = parse_situation(body, get_triage_directory(), _today())
+    if not errors:
+        # The referral form pre-fills from the last triage request of this
+        # session, whatever channel produced it (questionnaire, chat, landlord).
+        session["triage_request"] = body
     return situation, errors
 
 

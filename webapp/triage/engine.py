@@ -72,10 +72,12 @@ class _Builder:
             "priority": len(self.orientations) + 1,
             "reason": reason,
             "structure": self._structure(kind),
+            "page": self.rules.page("orientations", self.situation.role, kind),
         })
         self.cite(*cite)
 
     def step(self, key: str, link: str | None = None, **values) -> None:
+        link = link or self.rules.page("next_steps", None, key)
         self.next_steps.append({"text": self.rules.text("next_steps", key, self.lang, **values), "link": link})
 
     def _structure(self, kind: str) -> dict | None:
@@ -285,7 +287,8 @@ def deadline_list(situation: Situation, rules: Rules, lang: str, b: _Builder | N
     cutoff = rules.format_date(rules.lease_cutoff, lang)
 
     def add(kind: str, day: dt.date, label: str, *cite: str) -> None:
-        out.append((day, {"kind": kind, "date": day.isoformat(), "label": label}))
+        out.append((day, {"kind": kind, "date": day.isoformat(), "label": label,
+                          "link": rules.page("deadlines", situation.role, kind)}))
         if b is not None:
             b.cite(*cite)
 

@@ -15,6 +15,8 @@ import yaml
 
 RULE_FILES = ("procedure.yaml", "aids.yaml")
 TEXT_FILE = "texts.yaml"
+# Which content page explains each orientation, deadline and next step.
+PAGES_FILE = "pages.yaml"
 LANGS = ("fr", "en")
 
 
@@ -73,6 +75,12 @@ class Rules:
     def text(self, section: str, key: str, lang: str, **values: Any) -> str:
         entry = self.texts[section][key]
         return entry[lang].format(**values)
+
+    def page(self, section: str, role: str | None, key: str) -> str | None:
+        """URL of the content page explaining `key`, or None when there is none."""
+        table = self.texts.get("pages", {}).get(section, {})
+        slug = table.get(role, {}).get(key) if role else table.get(key)
+        return f"/infos/{slug}" if slug else None
 
     def format_duration(self, d: Duration, lang: str) -> str:
         units = self.texts["units"][lang]
@@ -136,4 +144,8 @@ def _load(content_dir: str) -> Rules:
         params.update(data)
     with open(base / TEXT_FILE, encoding="utf-8") as fh:
         texts = yaml.safe_load(fh)
+    pages_path = base / PAGES_FILE
+    if pages_path.exists():
+        with open(pages_path, encoding="utf-8") as fh:
+            texts["pages"] = yaml.safe_load(fh) or {}
     return Rules(params, texts)
