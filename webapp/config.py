@@ -36,6 +36,9 @@ class Config:
     SEARCH_INDEX_PATH: str = str(ROOT / "instance" / "search.sqlite3")
     # A page whose review date is older than this fails the content checks.
     CONTENT_MAX_AGE_DAYS: int = 365
+    # Keep rendered content pages in memory, per language and content version
+    # (on by default in production, where the files do not change under the server).
+    CONTENT_PAGE_CACHE: bool = False
     LANGUAGES: tuple[str, ...] = ("fr", "en")
     BABEL_DEFAULT_LOCALE: str = "fr"
     BABEL_TRANSLATION_DIRECTORIES: str = str(ROOT / "translations")
@@ -50,6 +53,37 @@ class Config:
     SMTP_HOST: str = "localhost"
     SMTP_PORT: int = 25
     MAIL_FROM: str = "ne-pas-repondre@rester-chez-soi.localhost"
+    # --- referrals and staff back office (issue 6)
+    # Seconds to wait for the SMTP server before giving up (the outbox retries later).
+    SMTP_TIMEOUT: float = 10.0
+    # SMTP login and STARTTLS, for a relay that requires them (empty user: no login).
+    SMTP_USERNAME: str = ""
+    SMTP_PASSWORD: str = ""
+    SMTP_STARTTLS: bool = False
+    # Try to send new e-mails right after a referral is confirmed; the outbox
+    # command (cron) retries whatever failed, so turning this off loses nothing.
+    OUTBOX_SEND_INLINE: bool = True
+    # A message still failing after this many attempts is marked failed (kept, listed).
+    OUTBOX_MAX_ATTEMPTS: int = 20
+    # Sent messages are deleted after this many days (they hold the household's e-mail).
+    OUTBOX_RETENTION_DAYS: int = 30
+    # Public base URL put in e-mails sent to staff (link to the back office).
+    PUBLIC_BASE_URL: str = "http://localhost:5000"
+    # Directory structure types that receive referrals online (the charte's partners).
+    REFERRAL_STRUCTURE_TYPES: tuple[str, ...] = ("cdad", "fsl", "esd", "esd_antenne")
+    # A referral still "nouvelle" after this many hours triggers a reminder to its structure.
+    REFERRAL_REMINDER_HOURS: int = 72
+    # Closed or refused cases are anonymised this many months after their last closure.
+    RETENTION_CLOSED_MONTHS: int = 24
+    # A referral started (consent given) but never confirmed is deleted after this many hours.
+    DRAFT_RETENTION_HOURS: int = 24
+    # Audit-log entries are deleted after this many months.
+    AUDIT_RETENTION_MONTHS: int = 12
+    # Failed staff logins for one address within LOGIN_WINDOW_MINUTES before logins are refused.
+    LOGIN_MAX_FAILURES: int = 5
+    LOGIN_WINDOW_MINUTES: int = 15
+    # A staff session ends after this many minutes without activity.
+    STAFF_SESSION_MINUTES: int = 30
     WTF_CSRF_ENABLED: bool = True
     TESTING: bool = False
     extra: dict = field(default_factory=dict)
@@ -83,6 +117,7 @@ class Config:
             if not self.SECRET_KEY:
                 raise RuntimeError("SECRET_KEY must be set outside development")
             self.AUTO_MIGRATE = False
+            self.CONTENT_PAGE_CACHE = True
         elif not self.SECRET_KEY:
             self.SECRET_KEY = secrets.token_hex(32)
 

@@ -114,3 +114,25 @@ def test_the_real_content_is_valid_and_current(app):
 def test_content_check_command(runner):
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_page_cache_serves_the_same_page_and_answers_conditional_requests(tmp_path):
+    write(tmp_path, "fr", "locataire/commandement", GOOD.format(reviewed="2026-11-01"))
+    write(tmp_path, "en", "locataire/commandement", GOOD.format(reviewed="2026-11-01").replace(
+        "Le commandement de payer", "The payment order"))
+    app = make_test_app(tmp_path, CONTENT_DIR=str(tmp_path), CONTENT_PAGE_CACHE=True)
+    client = app.test_client()
+    first = client.get("/infos/locataire/commandement")
+    second = client.get("/infos/locataire/commandement")
+    assert first.get_data() == second.get_data()
+    assert len(app.extensions["page_cache"]) == 1
+    etag = first.headers["ETag"]
+    assert client.get("/infos/locataire/commandement", headers={"If-None-Match": etag}).status_code == 304
+    # The English page is cached apart, and carries its own language.
+    english = client.get("/infos/locataire/commandement", headers={"Accept-Language": "en"})
+    assert "The payment order" in english.get_data(as_text=True)
+    assert "Accept-Language" in english.headers["Vary"]
+    # Editing the file changes the content version: the new text is served.
+    write(tmp_path, "fr", "locataire/commandement",
+          GOOD.format(reviewed="2026-11-02").replace("Le commandement de payer", "Titre modifié"))
+    assert "Titre modifié" in client.get("/infos/locataire/commandement").get_data(as_text=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, make_response, render_template, request
 from flask_babel import get_locale
 
 from webapp.content import bp, get_content
@@ -25,10 +25,28 @@ def index():
 
 @bp.route("/infos/<path:slug>")
 def page(slug: str):
-    page, fallback = get_content().get(current_lang(), slug)
-    if page is None:
-        abort(404)
-    return render_template("content/page.html", page=page, fallback=fallback)
+    content = get_content()
+    lang = current_lang()
+    # Only plain URLs are cached: query strings would let anyone grow the cache.
+    cache = current_app.extensions.setdefault("page_cache", {}) \
+        if current_app.config["CONTENT_PAGE_CACHE"] and not request.query_string else None
+    # A content page is the same for every visitor in a language: render it
+    # once per content version (two thirds of a request was template and
+    # gettext work; see docs/performance.md).
+    key = (lang, slug, content.fingerprint)
+    html = cache.get(key) if cache is not None else None
+    if html is None:
+        page, fallback = content.get(lang, slug)
+        if page is None:
+            abort(404)
+        html = render_template("content/page.html", page=page, fallback=fallback)
+        if cache is not None:
+            cache[key] = html
+    response = make_response(html)
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.route("/recherche")
