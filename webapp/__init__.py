@@ -53,6 +53,8 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from webapp.api_docs import bp as api_docs_bp; app.register_blueprint(api_docs_bp)
     from webapp.directory import bp as directory_bp; app.register_blueprint(directory_bp)
     from webapp.questionnaire import bp as questionnaire_bp; app.register_blueprint(questionnaire_bp)
+    from webapp.referrals import bp as referrals_bp; app.register_blueprint(referrals_bp)
+    from webapp.staff import bp as staff_bp; app.register_blueprint(staff_bp)
     # --- end of area blueprints ---
 
     from webapp.cli import register_cli

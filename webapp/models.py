@@ -1,2 +1,4 @@
 """Imports every model module so that Base.metadata knows all tables."""
 from webapp.sessions import WebSession  # noqa: F401
+from webapp.referrals import models as referrals_models  # noqa: F401
+from webapp.staff import models as staff_models  # noqa: F401

@@ -1,0 +1,148 @@
+"""Creating cases and referrals, and moving a referral through its statuses.
+
+Pure database operations on a Session, used by the household form, the back
+office and the CLI. The caller commits (so a referral, its history and its
+e-mail notice are stored together or not at all).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from webapp.referrals.models import (
+    ALLOWED_TRANSITIONS, CLOSURE_OUTCOMES, REFUSAL_REASONS, URGENCY_RANK, Case, Referral, ReferralEvent, utcnow,
+)
+from webapp.referrals import outbox
+from webapp.referrals.prefill import Prefill, next_deadline
+from webapp.referrals.reference import new_reference
+
+CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email", "preferred_times",
+                  "preferred_language", "accessibility_needs", "description")
+
+
+class TransitionError(ValueError):
+    """A status change the referral's current status does not allow."""
+
+
+@dataclass
+class Contact:
+    contact_name: str
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    preferred_times: str | None = None
+    preferred_language: str | None = None
+    accessibility_needs: str | None = None
+    description: str | None = None
+
+
+def create_draft(maker, *, prefill: Prefill, contact: Contact, structures: list[str], lang: str,
+                 consent_version: str, consent_text: str, today: dt.date | None = None) -> int:
+    """Store the case once consent is given (state draft); returns its id. Retries a reference collision."""
+    situation = prefill.request or {}
+    if today is None:
+        day = situation.get("today")
+        today = dt.date.fromisoformat(day) if isinstance(day, str) else dt.date.today()
+    for _attempt in range(5):
+        with maker() as db:
+            case = Case(
+                reference=new_reference(), state="draft", lang=lang,
+                role=situation.get("role"), stage=situation.get("stage"), commune=situation.get("commune"),
+                situation=prefill.request, triage=prefill.result, deadlines=prefill.deadlines,
+                urgency=prefill.urgency, urgency_rank=URGENCY_RANK.get(prefill.urgency, 2),
+                next_deadline=next_deadline(prefill.deadlines, today),
+                chosen_structures=list(structures),
+                consent_version=consent_version, consent_at=utcnow(), consent_text=consent_text,
+                **{name: (getattr(contact, name) or None) for name in CONTACT_FIELDS},
+            )
+            db.add(case)
+            try:
+                db.commit()
+            except IntegrityError:
+                db.rollback()
+                continue
+            return case.id
+    raise RuntimeError("could not allocate a unique reference")
+
+
+def confirm(db: Session, case: Case, *, base_url: str, structure_names: dict[str, str]) -> list[int]:
+    """Turn a draft into referrals (one per chosen structure) and queue their notices."""
+    # Compare-and-set, so that a double click sent twice at once confirms only once.
+    claimed = db.execute(update(Case).where(Case.id == case.id, Case.state == "draft")
+                         .values(state="submitted", submitted_at=utcnow()))
+    if claimed.rowcount != 1:
+        db.rollback()
+        raise TransitionError("case already submitted")
+    db.refresh(case)
+    messages = []
+    for structure_id in case.chosen_structures or []:
+        referral = Referral(case=case, structure_id=structure_id, status="nouvelle")
+        db.add(referral)
+        db.flush()
+        db.add(ReferralEvent(referral_id=referral.id, kind="created", to_status="nouvelle"))
+        messages.append(outbox.enqueue_new_referral(db, referral, case.reference, case.urgency, base_url))
+    if case.contact_email:
+        names = [structure_names.get(s, s) for s in case.chosen_structures or []]
+        messages.append(outbox.enqueue_household_confirmation(db, case, names))
+    db.flush()
+    return [m.id for m in messages]
+
+
+
+def change_status(db: Session, referral: Referral, to_status: str, *, staff_id: int | None,
+                  reason: str | None = None, text: str | None = None) -> ReferralEvent:
+    """Apply one allowed transition; refusals need a reason, closures an outcome."""
+    if to_status not in ALLOWED_TRANSITIONS.get(referral.status, ()):
+        raise TransitionError(f"{referral.status} -> {to_status} is not allowed")
+    if to_status == "refusee" and reason not in REFUSAL_REASONS:
+        raise TransitionError("a refusal needs a reason from the list")
+    if to_status == "cloturee" and reason not in CLOSURE_OUTCOMES:
+        raise TransitionError("a closure needs an outcome from the list")
+    now = utcnow()
+    event = ReferralEvent(referral_id=referral.id, staff_id=staff_id, kind="status",
+                          from_status=referral.status, to_status=to_status, reason=reason, text=text or None)
+    referral.status = to_status
+    referral.updated_at = now
+    if to_status == "prise_en_charge":
+        referral.taken_at = now
+    if to_status == "refusee":
+        referral.refusal_reason = reason
+        referral.closed_at = now
+    if to_status == "cloturee":
+        referral.outcome = reason
+        referral.closed_at = now
+    if text:
+        referral.status_note = text
+    db.add(event)
+    return event
+
+
+def add_note(db: Session, referral: Referral, *, staff_id: int, text: str) -> ReferralEvent:
+    event = ReferralEvent(referral_id=referral.id, staff_id=staff_id, kind="note", text=text)
+    referral.updated_at = utcnow()
+    db.add(event)
+    return event
+
+
+def reorient(db: Session, referral: Referral, to_structure: str, *, staff_id: int, text: str | None,
+             base_url: str) -> Referral:
+    """Hand the case to another structure: a new referral there, this one closed as 'réorientée'."""
+    if to_structure == referral.structure_id:
+        raise TransitionError("re-orientation needs another structure")
+    if referral.status not in ALLOWED_TRANSITIONS or "cloturee" not in ALLOWED_TRANSITIONS[referral.status]:
+        raise TransitionError("only an open referral can be re-oriented")
+    new = Referral(case_id=referral.case_id, structure_id=to_structure, status="nouvelle",
+                   reoriented_from_id=referral.id)
+    db.add(new)
+    db.flush()
+    db.add(ReferralEvent(referral_id=new.id, staff_id=staff_id, kind="created", to_status="nouvelle",
+                         text=text or None, reason="reorientee"))
+    db.add(ReferralEvent(referral_id=referral.id, staff_id=staff_id, kind="reoriented", text=text or None,
+                         reason=to_structure))
+    change_status(db, referral, "cloturee", staff_id=staff_id, reason="reorientee", text=text)
+    case = db.get(Case, referral.case_id)
+    outbox.enqueue_new_referral(db, new, case.reference, case.urgency, base_url)
+    return new

@@ -1,0 +1,182 @@
+"""Household pages: the form (with consent), the review step and the confirmation.
+
+Nothing is stored before the consent box is ticked; the draft's id, then the
+confirmed case's id, travel only in the server-side session, never in a URL.
+"""
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+
+from webapp.db import get_session
+from webapp.directory import get_directory
+from webapp.referrals import outbox, service
+from webapp.referrals.consent import CONSENT_VERSION, consent_paragraphs, consent_text
+from webapp.referrals.forms import ConfirmForm, ReferralForm
+from webapp.referrals.models import Case
+from webapp.referrals.prefill import evaluate_request, session_request
+from webapp.referrals.summary import URGENCY_LABELS, deadline_rows, situation_rows
+
+from . import bp
+
+DRAFT_KEY = "referral_draft_id"
+DONE_KEY = "referral_done_id"
+
+
+@bp.after_request
+def _no_store(response):
+    # The review and confirmation pages show the household's details: no cache may keep them.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _lang() -> str:
+    return str(get_locale().language)
+
+
+def receiving_structures(lang: str) -> list[dict]:
+    """Structures that take referrals online: id, name, role, commune served."""
+    directory = get_directory(current_app)
+    out = []
+    for kind in current_app.config["REFERRAL_STRUCTURE_TYPES"]:
+        for s in directory.structures(type=kind):
+            out.append({"id": s.id, "name": s.text("name", lang), "serves": s.text("serves", lang)})
+    return out
+
+
+def _situation_from_form(form: ReferralForm) -> dict | None:
+    """A triage request built from the three questions asked when the session holds none."""
+    if not form.role.data:
+        return None
+    data = {"role": form.role.data}
+    if form.stage.data:
+        data["stage"] = form.stage.data
+    if form.commune.data:
+        data["commune"] = form.commune.data
+    return data
+
+
+def _build_form(structures: list[dict], proposed: list[str]) -> ReferralForm:
+    form = ReferralForm()
+    directory = get_directory(current_app)
+    form.commune.choices = [("", "—")] + [(c.insee, c.name) for c in
+                                           sorted(directory.communes(), key=lambda c: c.name)]
+    ordered = sorted(structures, key=lambda s: (s["id"] not in proposed,
+                                                proposed.index(s["id"]) if s["id"] in proposed else 0))
+    form.structures.choices = [(s["id"], s["name"]) for s in ordered]
+    if request.method == "GET":
+        known = {s["id"] for s in structures}
+        form.structures.data = [s for s in proposed if s in known]
+    return form
+
+
+@bp.route("/etre-recontacte", methods=["GET", "POST"])
+def form():
+    lang = _lang()
+    stored = session_request()
+    prefill = evaluate_request(stored, lang)
+    structures = receiving_structures(lang)
+    form = _build_form(structures, prefill.proposed)
+    if request.method == "GET":
+        _restore_draft(form)
+    if form.validate_on_submit():
+        if prefill.request is None:
+            prefill = evaluate_request(_situation_from_form(form), lang)
+        contact = service.Contact(**{name: (getattr(form, name).data or "").strip() or None
+                                     for name in service.CONTACT_FIELDS})
+        _discard_draft()
+        draft_id = service.create_draft(
+            current_app.extensions["db_sessionmaker"], prefill=prefill, contact=contact,
+            structures=form.structures.data, lang=lang,
+            consent_version=CONSENT_VERSION, consent_text=consent_text())
+        session[DRAFT_KEY] = draft_id
+        return redirect(url_for("referrals.review"))
+    return render_template(
+        "referrals/form.html", form=form, prefill=prefill, has_triage=prefill.request is not None,
+        situation=situation_rows(prefill.request), deadlines=deadline_rows(prefill.deadlines),
+        urgency_label=URGENCY_LABELS.get(prefill.urgency), proposed=prefill.proposed,
+        structure_info={s["id"]: s for s in structures}, consent=consent_paragraphs(),
+    )
+
+
+def _current_draft() -> Case | None:
+    draft_id = session.get(DRAFT_KEY)
+    if not isinstance(draft_id, int):
+        return None
+    case = get_session().get(Case, draft_id)
+    return case if case is not None and case.state == "draft" else None
+
+
+def _restore_draft(form: ReferralForm) -> None:
+    """Back from the review page: the form shows what was typed, nothing to retype."""
+    case = _current_draft()
+    if case is None:
+        return
+    for name in service.CONTACT_FIELDS:
+        getattr(form, name).data = getattr(case, name)
+    form.structures.data = list(case.chosen_structures or [])
+    # The three situation questions, when they were asked instead of a questionnaire.
+    form.role.data, form.stage.data, form.commune.data = case.role, case.stage or "", case.commune or ""
+
+
+def _discard_draft() -> None:
+    case = _current_draft()
+    if case is not None:
+        db = get_session()
+        db.delete(case)
+        db.commit()
+    session.pop(DRAFT_KEY, None)
+
+
+@bp.route("/etre-recontacte/verifier", methods=["GET", "POST"])
+def review():
+    case = _current_draft()
+    if case is None:
+        return redirect(url_for("referrals.form"))
+    lang = _lang()
+    confirm_form = ConfirmForm()
+    if confirm_form.validate_on_submit():
+        db = get_session()
+        names = {sid: _structure_name(sid, case.lang) for sid in case.chosen_structures or []}
+        try:
+            ids = service.confirm(db, case, base_url=current_app.config["PUBLIC_BASE_URL"],
+                                  structure_names=names)
+        except service.TransitionError:
+            # The same confirmation arrived twice at once: the other request did the work.
+            session.pop(DRAFT_KEY, None)
+            session[DONE_KEY] = case.id
+            return redirect(url_for("referrals.done"))
+        db.commit()
+        session.pop(DRAFT_KEY, None)
+        session[DONE_KEY] = case.id
+        if current_app.config["OUTBOX_SEND_INLINE"]:
+            # Best effort: whatever fails here stays queued for `flask outbox send`.
+            outbox.send_pending(current_app.extensions["db_sessionmaker"], current_app.config, ids=ids)
+        return redirect(url_for("referrals.done"))
+    return render_template(
+        "referrals/review.html", case=case, form=confirm_form,
+        situation=situation_rows(case.situation), deadlines=deadline_rows(case.deadlines),
+        urgency_label=URGENCY_LABELS.get(case.urgency),
+        structures=[_structure_name(s, lang) for s in case.chosen_structures or []],
+    )
+
+
+def _structure_name(structure_id: str, lang: str) -> str:
+    s = get_directory(current_app).structure(structure_id)
+    return s.text("name", lang) if s else structure_id
+
+
+@bp.get("/etre-recontacte/confirmation")
+def done():
+    case_id = session.get(DONE_KEY)
+    case = get_session().get(Case, case_id) if isinstance(case_id, int) else None
+    if case is None or case.state != "submitted":
+        abort(404)
+    lang = _lang()
+    directory = get_directory(current_app)
+    structures = []
+    for referral in case.referrals:
+        s = directory.structure(referral.structure_id)
+        if s is not None:
+            structures.append(s.public_dict(lang))
+    return render_template("referrals/done.html", case=case, structures=structures)

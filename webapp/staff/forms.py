@@ -1,0 +1,82 @@
+"""Back-office forms (every one CSRF-protected through Flask-WTF)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from webapp.referrals.models import CLOSURE_OUTCOMES, REFUSAL_REASONS
+from webapp.staff.labels import OUTCOME_LABELS, REFUSAL_LABELS, STATUS_LABELS
+
+
+class LoginForm(FlaskForm):
+    email = StringField(_l("Adresse e-mail"), validators=[DataRequired(_l("Indiquez votre adresse e-mail.")),
+                                                          Length(max=254)])
+    password = PasswordField(_l("Mot de passe"), validators=[DataRequired(_l("Indiquez votre mot de passe.")),
+                                                             Length(max=1000)])
+
+
+class StatusForm(FlaskForm):
+    to_status = SelectField(_l("Nouveau statut"), choices=[])
+    reason = SelectField(_l("Raison du refus ou issue"), choices=[],
+                         validate_choice=False)
+    text = TextAreaField(_l("Précisions"), validators=[Length(max=3000)])
+
+    def fill(self, allowed: tuple[str, ...]) -> "StatusForm":
+        self.to_status.choices = [(s, STATUS_LABELS[s]) for s in allowed]
+        self.reason.choices = ([("", "—")] +
+                               [(f"refus:{k}", REFUSAL_LABELS[k]) for k in REFUSAL_REASONS] +
+                               [(f"issue:{k}", OUTCOME_LABELS[k]) for k in CLOSURE_OUTCOMES if k != "reorientee"])
+        return self
+
+    def validate_reason(self, field):
+        target = self.to_status.data
+        value = field.data or ""
+        if target == "refusee" and not (value.startswith("refus:") and value[6:] in REFUSAL_REASONS):
+            raise ValidationError(_l("Choisissez la raison du refus dans la liste."))
+        if target == "cloturee" and not (value.startswith("issue:") and value[6:] in CLOSURE_OUTCOMES):
+            raise ValidationError(_l("Choisissez l'issue de l'accompagnement dans la liste."))
+
+    def validate_text(self, field):
+        reason = (self.reason.data or "").split(":", 1)[-1]
+        if reason == "autre" and not (field.data or "").strip():
+            raise ValidationError(_l("Précisez la raison ou l'issue."))
+
+    @property
+    def reason_code(self) -> str | None:
+        value = self.reason.data or ""
+        return value.split(":", 1)[1] if ":" in value else None
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(_l("Ajouter une note"), validators=[DataRequired(_l("La note est vide.")),
+                                                            Length(max=3000)])
+
+
+class ReorientForm(FlaskForm):
+    structure = SelectField(_l("Réorienter vers"), choices=[])
+    explanation = TextAreaField(_l("Pourquoi (lu par la structure qui reçoit)"),
+                                validators=[Optional(), Length(max=3000)])
+
+
+class AccountForm(FlaskForm):
+    email = StringField(_l("Adresse e-mail"), validators=[DataRequired(), Length(max=254)])
+    structure = SelectField(_l("Structure"), choices=[])
+    is_admin = BooleanField(_l("Administrateur"))
+    password = PasswordField(_l("Mot de passe provisoire (12 caractères au moins)"),
+                             validators=[DataRequired(), Length(min=12, max=1000)])
+
+
+class MailboxForm(FlaskForm):
+    mailbox_structure = SelectField(_l("Structure"), choices=[])
+    mailbox_email = StringField(_l("Adresse qui reçoit les avis de nouvelles demandes"),
+                                validators=[DataRequired(_l("Indiquez une adresse e-mail.")), Length(max=254)])
+
+    def validate_mailbox_email(self, field):
+        if "@" not in (field.data or "") or " " in field.data.strip():
+            raise ValidationError(_l("Cette adresse e-mail n'est pas valide."))
+
+
+class SimpleForm(FlaskForm):
+    """A button-only form (logout, disable): just the CSRF token."""
