@@ -1,0 +1,2 @@
+"""Letter models for landlords: texts filled with the answers, repayment
+schedule, printable HTML and PDF. Pure Python except the PDF font lookup."""
