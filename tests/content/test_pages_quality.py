@@ -20,21 +20,16 @@ import textstat
 from markdown_it import MarkdownIt
 from textstat.backend.utils.constants import LANG_CONFIGS
 
+from webapp.content import pages as content_pages
+from webapp.triage import situation
+
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
 REPORT = ROOT / "docs" / "readability.md"
 LANGS = ("fr", "en")
 
-AUDIENCES = {"locataire", "proprietaire", "tous"}
-STAGES = {
-    "arrears",
-    "commandement_de_payer",
-    "assignation",
-    "jugement",
-    "commandement_de_quitter",
-    "expulsion_scheduled",
-    "illegal_eviction",
-}
+AUDIENCES = set(content_pages.AUDIENCES)
+STAGES = set(situation.STAGES)
 # Pages of the site outside /infos that the pages may link to.
 APP_ROUTES = {
     "/",

@@ -13,11 +13,10 @@ from pathlib import Path
 import frontmatter
 
 from webapp.content.render import render_markdown
+# Stage keys are the triage API's; a page may illustrate one.
+from webapp.triage.situation import STAGES
 
 AUDIENCES = ("locataire", "proprietaire", "tous")
-# Stage keys are the triage API's; a page may illustrate one.
-STAGES = ("arrears", "commandement_de_payer", "assignation", "jugement",
-          "commandement_de_quitter", "expulsion_scheduled", "illegal_eviction")
 REQUIRED = ("title", "summary", "audience", "sources", "reviewed")
 
 
