@@ -98,17 +98,22 @@ class DateForm(FlaskForm):
             raise ValidationError(_l("Cette date est dans le futur. Vérifiez-la sur le papier reçu."))
 
 
+def check_amount_or_unknown(field, unknown: bool) -> None:
+    """An amount in figures, or nothing when "I don't know" is ticked."""
+    if unknown and not (field.data or "").strip():
+        return
+    if not (field.data or "").strip():
+        raise ValidationError(_l("Indiquez un montant, ou cochez « Je ne sais pas »."))
+    if parse_amount(field.data) is None:
+        raise ValidationError(_l("Écrivez un montant en chiffres, par exemple 1200."))
+
+
 class DebtForm(FlaskForm):
     debt_eur = StringField(_l("Combien devez-vous de loyer aujourd'hui, en euros ?"))
     unknown = BooleanField(_l("Je ne sais pas"))
 
     def validate_debt_eur(self, field):
-        if self.unknown.data and not (field.data or "").strip():
-            return
-        if not (field.data or "").strip():
-            raise ValidationError(_l("Indiquez un montant, ou cochez « Je ne sais pas »."))
-        if parse_amount(field.data) is None:
-            raise ValidationError(_l("Écrivez un montant en chiffres, par exemple 1200."))
+        check_amount_or_unknown(field, self.unknown.data)
 
 
 class IncomeForm(FlaskForm):
@@ -117,12 +122,7 @@ class IncomeForm(FlaskForm):
     unknown = BooleanField(_l("Je ne sais pas, ou je préfère ne pas répondre"))
 
     def validate_monthly_income_eur(self, field):
-        if self.unknown.data and not (field.data or "").strip():
-            return
-        if not (field.data or "").strip():
-            raise ValidationError(_l("Indiquez un montant, ou cochez « Je ne sais pas »."))
-        if parse_amount(field.data) is None:
-            raise ValidationError(_l("Écrivez un montant en chiffres, par exemple 1200."))
+        check_amount_or_unknown(field, self.unknown.data)
 
     def validate_household_size(self, field):
         text = (field.data or "").strip()
