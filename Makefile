@@ -74,8 +74,10 @@ $(STAMPS)/node: package.json package-lock.json
 translations: $(STAMPS)/webapp
 	$(PY) -m tools.i18n all
 
+# Migrate, then load the directory files into the database (never overwrites staff edits).
 db: $(STAMPS)/webapp
 	$(FLASK) db upgrade
+	$(FLASK) directory import
 
 content-index: $(STAMPS)/webapp
 	$(FLASK) content index

@@ -1,7 +1,8 @@
 """Référentiel commun: communes, partner structures, social-work sectors (pages and API).
 
 `get_directory()` is what other areas use (triage engine, bot actions): the
-files are read and validated once per app (or per content directory).
+files are read and validated once per content directory; for an app, the
+structures' own edits in the database are laid over them (see store.py).
 """
 from __future__ import annotations
 
@@ -28,17 +29,24 @@ def _load(content_dir: str) -> Directory:
 
 
 def get_directory(source: Any = None) -> Directory:
-    """The directory for a Flask app (default: the current one) or a content directory path."""
+    """The directory for a Flask app (default: the current one) or a content directory path.
+
+    A path gives the files alone (pure tests, the bench); an app gives the files
+    with the staff's edits, as they stand in the database at this request.
+    """
     if source is None:
-        source = current_app
+        source = current_app._get_current_object()
     if isinstance(source, (str, pathlib.Path)):
         return _load(str(pathlib.Path(source).resolve()))
-    directory = source.extensions.get("directory")
-    if directory is None:
+    live = source.extensions.get("directory")
+    if live is None:
+        # Imported here: the store's models import the referral package, which imports this one.
+        from .store import LiveDirectory
+
         content_dir = source.config.get("DIRECTORY_CONTENT_DIR") or source.config["CONTENT_DIR"]
-        directory = _load(str(pathlib.Path(content_dir).resolve()))
-        source.extensions["directory"] = directory
-    return directory
+        live = LiveDirectory(_load(str(pathlib.Path(content_dir).resolve())))
+        source.extensions["directory"] = live
+    return live.get(source)
 
 
 def national_numbers(app, lang: str) -> list[dict]:
@@ -71,4 +79,4 @@ def _register(state) -> None:
     app.extensions.setdefault("national_numbers", lambda lang: national_numbers(app, lang))
 
 
-from . import api, cli, views  # noqa: E402,F401  (routes and commands attach to bp)
+from . import api, cli, editing, views  # noqa: E402,F401  (routes and commands attach to bp)

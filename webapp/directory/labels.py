@@ -29,4 +29,5 @@ CONTACT_LABELS = {
     "email": _l("Courriel"),
     "website": _l("Site internet"),
     "opening_hours": _l("Horaires"),
+    "referral": _l("Comment la joindre"),
 }

@@ -98,6 +98,13 @@ class Contact:
     source: str
     verified: dt.date
     note: str | None = None
+    # Set when a structure's own staff declared the value in the back office:
+    # the source is then that declaration, not a public URL.
+    declared_by: str | None = None
+
+    @property
+    def source_is_url(self) -> bool:
+        return bool(_URL.match(self.source or ""))
 
     def text(self, lang: str) -> str:
         if isinstance(self.value, dict):
@@ -130,6 +137,16 @@ class Structure:
     parent: str | None = None
     # Set by Directory: the site's catchment comes from a provisional table.
     sector_provisional: bool = False
+    # Date of the last change made by the structure's staff (None: files only).
+    edited_on: dt.date | None = None
+
+    @property
+    def last_updated(self) -> dt.date | None:
+        """"Mis à jour le": the last staff edit, else the latest verification date of the files."""
+        if self.edited_on is not None:
+            return self.edited_on
+        dates = [c.verified for c in self.contacts.values() if c is not None and isinstance(c.verified, dt.date)]
+        return max(dates) if dates else None
 
     def text(self, field: str, lang: str) -> str | None:
         value = getattr(self, field)
@@ -174,11 +191,23 @@ class Structure:
             "sector_provisional": self.sector_provisional,
             "to_confirm": self.text("to_confirm", lang),
             "contact_sources": {
-                f: {"source": c.source, "verified": c.verified.isoformat()}
+                # The agent who declared a value is kept in the back office, not published.
+                f: {"source": "Déclaré par la structure" if c.declared_by else c.source,
+                    "verified": c.verified.isoformat(), "declared_by_structure": bool(c.declared_by)}
                 for f, c in contacts.items() if c is not None
             },
             "sources": list(self.sources),
+            "updated_on": self.last_updated.isoformat() if self.last_updated else None,
         }
+
+
+@dataclasses.dataclass(frozen=True)
+class StructureEdits:
+    """What a structure's staff changed: contact fields (None clears one), referral text, date."""
+
+    contacts: dict[str, Contact | None]
+    referral: dict[str, str] | None
+    edited_on: dt.date | None
 
 
 @dataclasses.dataclass
@@ -252,7 +281,7 @@ class Directory:
             for field, contact in s.contacts.items():
                 if contact is None:
                     continue
-                if not _URL.match(contact.source or ""):
+                if not contact.declared_by and not contact.source_is_url:
                     problems.append(f"{s.id}: {field} has no source URL")
                 if not isinstance(contact.verified, dt.date):
                     problems.append(f"{s.id}: {field} has no verified date")
@@ -279,6 +308,22 @@ class Directory:
             if entry is not None and entry not in self._structures:
                 problems.append(f"kind {kind} points to missing structure {entry}")
         return problems
+
+    def with_edits(self, edits: dict[str, "StructureEdits"]) -> "Directory":
+        """A new directory where the staff edits replace the files' values (files stay untouched)."""
+        structures = []
+        for s in self._structures.values():
+            e = edits.get(s.id)
+            if e is None:
+                structures.append(s)
+                continue
+            structures.append(dataclasses.replace(
+                s,
+                contacts={**s.contacts, **e.contacts},
+                referral={**s.referral, **e.referral} if e.referral else s.referral,
+                edited_on=e.edited_on,
+            ))
+        return Directory(self._communes.values(), structures, self.sectors, dataset=self.dataset)
 
     # ---------------------------------------------------------------- communes
     def commune(self, insee: str) -> Commune | None:
