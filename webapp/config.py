@@ -28,6 +28,9 @@ class Config:
     SECRET_KEY: str = ""
     # SQLAlchemy URL. PostgreSQL in production: postgresql+psycopg://user:pw@host/db
     DATABASE_URL: str = f"sqlite:///{ROOT / 'instance' / 'rester-chez-soi.sqlite3'}"
+    # Connections kept per process (PostgreSQL); SQLite opens one per use.
+    DB_POOL_SIZE: int = 10
+    DB_MAX_OVERFLOW: int = 20
     # Apply Alembic migrations when the app starts (off in production: run `make setup`).
     AUTO_MIGRATE: bool = True
     # Markdown pages and rule data.

@@ -13,6 +13,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -21,7 +22,7 @@ class Base(DeclarativeBase):
     """Declarative base of every model."""
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 10, max_overflow: int = 20) -> Engine:
     """Create the engine; SQLite gets a file directory and foreign keys."""
     kwargs = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite"):
@@ -30,6 +31,12 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # Several gunicorn threads share one file: wait instead of failing.
         kwargs["connect_args"] = {"timeout": 15, "check_same_thread": False}
+        # Opening a SQLite file is cheap: no pool, so no thread ever waits for
+        # a pooled connection held by another.
+        kwargs["poolclass"] = NullPool
+    else:
+        kwargs["pool_size"] = pool_size
+        kwargs["max_overflow"] = max_overflow
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         @event.listens_for(engine, "connect")
@@ -54,7 +61,8 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def init_app(app: Flask) -> None:
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], app.config["DB_POOL_SIZE"],
+                         app.config["DB_MAX_OVERFLOW"])
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     if app.config.get("AUTO_MIGRATE"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -248,7 +249,7 @@ class LiveDirectory:
         if engine is None:
             return self.base
         try:
-            with engine.connect() as conn:
+            with _connection(app, engine) as conn:
                 version = conn.execute(select(func.max(DirectoryChange.id))).scalar()
                 if version == self._state[0]:
                     return self._state[1]
@@ -265,6 +266,28 @@ class LiveDirectory:
                 log.warning("directory edits unavailable, serving the files only: %s", exc)
                 self._warned = True
             return self.base
+
+
+@contextmanager
+def _connection(app: Flask, engine):
+    """The request's own connection when there is one, else a short-lived one.
+
+    A request that already holds a pooled connection must not wait for a
+    second one: under load every thread would hold one and wait for another.
+    """
+    if has_app_context() and current_app._get_current_object() is app:
+        from webapp.db import get_session
+
+        session = get_session()
+        try:
+            yield session.connection()
+        except SQLAlchemyError:
+            # Leave the request's transaction usable for what follows.
+            session.rollback()
+            raise
+        return
+    with engine.connect() as conn:
+        yield conn
 
 
 def forget_request_copy() -> None:
