@@ -56,6 +56,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from webapp.referrals import bp as referrals_bp; app.register_blueprint(referrals_bp)
     from webapp.staff import bp as staff_bp; app.register_blueprint(staff_bp)
     from webapp.landlord import bp as landlord_bp; app.register_blueprint(landlord_bp)
+    from webapp.chat import bp as chat_bp; app.register_blueprint(chat_bp)
     # --- end of area blueprints ---
 
     from webapp.cli import register_cli

@@ -1,0 +1,1 @@
+"""Custom actions of the Rester chez soi assistant (rasa-sdk action server)."""

@@ -1,0 +1,58 @@
+"""Hand-off to a person: on request, after two fallbacks in a row."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from .texts import REFERRAL_URL, lang_of, text
+
+FALLBACK_INTENTS = frozenset({"nlu_fallback", "hors_sujet"})
+
+
+def offer_handoff(dispatcher: CollectingDispatcher, lang: str) -> None:
+    dispatcher.utter_message(text=text("handoff", lang))
+    dispatcher.utter_message(json_message={
+        "kind": "handoff",
+        "links": [{"title": text("button_referral", lang), "url": REFERRAL_URL}],
+    })
+
+
+def consecutive_fallbacks(tracker: Tracker) -> int:
+    """How many of the latest user messages in a row were not understood."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent not in FALLBACK_INTENTS:
+            break
+        count += 1
+    return count
+
+
+class ActionOfferHandoff(Action):
+    def name(self) -> Text:
+        return "action_offer_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        offer_handoff(dispatcher, lang_of(tracker))
+        return []
+
+
+class ActionHandleFallback(Action):
+    """Say what the assistant can do; the second miss in a row offers a person."""
+
+    def name(self) -> Text:
+        return "action_handle_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        lang = lang_of(tracker)
+        if consecutive_fallbacks(tracker) >= 2:
+            dispatcher.utter_message(text=text("fallback_twice", lang))
+            offer_handoff(dispatcher, lang)
+        else:
+            dispatcher.utter_message(text=text("default", lang))
+        return []

@@ -1,0 +1,133 @@
+"""Send the household's answers to the site's triage API and relay its answer."""
+import asyncio
+import datetime as dt
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from . import dialogue
+from .texts import DETAILS_URL, REFERRAL_URL, kind_label, lang_of, text
+from .webapp_api import TriageRejected, WebappApi, WebappUnavailable
+
+# Slots sent as they are; "unknown" and empty answers are left out so the API
+# applies its own defaults (e.g. the note on leases of unknown date).
+REQUEST_SLOTS = ("role", "stage", "commune", "debt_eur") + dialogue.DATE_SLOTS
+
+_MONTHS = {
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+}
+
+
+def triage_request(tracker: Tracker, lang: str) -> Dict[str, Any]:
+    """The API request built from the slots, without guessing anything."""
+    request: Dict[str, Any] = {"lang": lang}
+    for slot in REQUEST_SLOTS:
+        value = tracker.get_slot(slot)
+        if value in (None, "", dialogue.UNKNOWN):
+            continue
+        request[slot] = value
+    return request
+
+
+def format_date(iso: str, lang: str) -> str:
+    try:
+        day = dt.date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso)
+    month = _MONTHS[lang][day.month - 1]
+    return f"{day.day} {month} {day.year}"
+
+
+def render_result(result: Dict[str, Any], lang: str) -> str:
+    """One message: urgency first, then whom to contact, the dates, the steps."""
+    urgency = result.get("urgency") or "normal"
+    lines: List[str] = [text(f"result_intro_{urgency}", lang) if urgency in ("immediate", "high", "normal") else ""]
+    orientations = result.get("orientations") or []
+    if orientations:
+        lines += ["", text("orientations_title", lang)]
+        for number, orientation in enumerate(orientations, start=1):
+            lines += _orientation_lines(number, orientation, lang)
+    deadlines = result.get("deadlines") or []
+    if deadlines:
+        lines += ["", text("deadlines_title", lang)]
+        for deadline in deadlines:
+            lines.append(f"• {deadline.get('label') or deadline.get('kind')} : {format_date(deadline.get('date'), lang)}"
+                         if lang == "fr" else
+                         f"• {deadline.get('label') or deadline.get('kind')}: {format_date(deadline.get('date'), lang)}")
+    steps = result.get("next_steps") or []
+    if steps:
+        lines += ["", text("next_steps_title", lang)]
+        for step in steps:
+            link = f" ({step['link']})" if step.get("link") else ""
+            lines.append(f"• {step.get('text', '')}{link}")
+    lines += ["", text("disclaimer", lang)]
+    return "\n".join(line for line in lines if line is not None).strip()
+
+
+def _orientation_lines(number: int, orientation: Dict[str, Any], lang: str) -> List[str]:
+    structure = orientation.get("structure") or None
+    name = (structure or {}).get("name") or kind_label(orientation.get("kind", ""), lang)
+    lines = [f"{number}. {name}"]
+    if orientation.get("reason"):
+        lines.append(f"   {orientation['reason']}")
+    if structure is not None:
+        sep = " : " if lang == "fr" else ": "
+        address, phone = structure.get("address"), structure.get("phone")
+        if address:
+            lines.append(f"   {text('address', lang)}{sep}{address}")
+        if phone:
+            lines.append(f"   {text('phone', lang)}{sep}{phone}")
+        if not address and not phone:
+            lines.append(f"   ({text('contacts_to_confirm', lang)})")
+    return lines
+
+
+def result_buttons(lang: str) -> List[Dict[str, str]]:
+    return [{"title": text("button_talk_now", lang), "payload": "/demander_humain"}]
+
+
+def result_links(lang: str) -> List[Dict[str, str]]:
+    return [
+        {"title": text("button_referral", lang), "url": REFERRAL_URL},
+        {"title": text("button_details", lang), "url": DETAILS_URL},
+    ]
+
+
+class ActionSubmitTriage(Action):
+    def __init__(self, api: Optional[WebappApi] = None):
+        self._api = api
+
+    def name(self) -> Text:
+        return "action_submit_triage"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        lang = lang_of(tracker)
+        request = triage_request(tracker, lang)
+        api = self._api or WebappApi()
+        try:
+            # requests is blocking; keep the action server's event loop free.
+            result = await asyncio.to_thread(api.triage, request)
+        except TriageRejected as rejected:
+            details = "; ".join(e.get("message", "") for e in rejected.errors) or "?"
+            dispatcher.utter_message(text=text("api_rejected", lang, details=details))
+            return []
+        except WebappUnavailable:
+            dispatcher.utter_message(text=text("api_unavailable", lang))
+            return []
+        dispatcher.utter_message(text=render_result(result, lang), buttons=result_buttons(lang))
+        # The page turns this into links; it also keeps the answers server-side
+        # to pre-fill the referral form and the questionnaire's result page.
+        dispatcher.utter_message(json_message={
+            "kind": "triage_result",
+            "urgency": result.get("urgency"),
+            "answers": request,
+            "links": result_links(lang),
+        })
+        return [SlotSet("urgency", result.get("urgency"))]

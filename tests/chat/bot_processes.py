@@ -1,0 +1,115 @@
+"""Start the real Rasa server and action server for tests and benchmarks.
+
+Both listen on 127.0.0.1 on free ports; the action server calls a live copy
+of the site (WEBAPP_API_URL) so the answers come from the real triage API.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+BOT_DIR = ROOT / "bot"
+BOT_PYTHON = BOT_DIR / ".venv" / "bin" / "python"
+MODEL = BOT_DIR / "models" / "rester-chez-soi.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bot_available() -> str | None:
+    """Why the real bot cannot run here, or None when it can."""
+    if not BOT_PYTHON.exists():
+        return f"{BOT_PYTHON} is missing (bot environment not installed)"
+    if not MODEL.exists():
+        return f"{MODEL} is missing (run bot/scripts/train.sh)"
+    return None
+
+
+@dataclass
+class BotProcesses:
+    rasa_url: str
+    actions_url: str
+    processes: list = field(default_factory=list)
+    startup_seconds: float = 0.0
+    log_dir: Path | None = None
+
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.processes]
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def start(webapp_api_url: str, timeout: float = 300.0) -> BotProcesses:
+    """Start the action server and Rasa; return once Rasa answers a message."""
+    rasa_port, actions_port = free_port(), free_port()
+    log_dir = Path(tempfile.mkdtemp(prefix="rcs-bot-"))
+    endpoints = log_dir / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    env = dict(os.environ, WEBAPP_API_URL=webapp_api_url, RASA_TELEMETRY_ENABLED="false",
+               TF_CPP_MIN_LOG_LEVEL="3", LOG_LEVEL="WARNING", SANIC_ACCESS_LOG="false")
+    started = time.monotonic()
+    actions = subprocess.Popen(
+        [str(BOT_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+        cwd=BOT_DIR, env=env, stdout=open(log_dir / "actions.log", "w"), stderr=subprocess.STDOUT)
+    rasa = subprocess.Popen(
+        [str(BOT_DIR / ".venv" / "bin" / "rasa"), "run", "--model", str(MODEL),
+         "--endpoints", str(endpoints), "--credentials", str(BOT_DIR / "credentials.yml"),
+         "--interface", "127.0.0.1", "--port", str(rasa_port), "--quiet"],
+        cwd=BOT_DIR, env=env, stdout=open(log_dir / "rasa.log", "w"), stderr=subprocess.STDOUT)
+    bot = BotProcesses(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}",
+                       [actions, rasa], log_dir=log_dir)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in bot.processes):
+            bot.stop()
+            raise RuntimeError(f"a bot process exited; logs in {log_dir}")
+        try:
+            ready_actions = requests.get(f"{bot.actions_url}/health", timeout=2).status_code == 200
+            reply = requests.post(f"{bot.rasa_url}/webhooks/rest/webhook",
+                                  json={"sender": "readiness-probe", "message": "bonjour"}, timeout=10)
+            if ready_actions and reply.status_code == 200 and reply.json():
+                bot.startup_seconds = time.monotonic() - started
+                return bot
+        except (requests.RequestException, ValueError):
+            pass
+        time.sleep(1)
+    bot.stop()
+    raise RuntimeError(f"the bot did not start within {timeout:.0f} s; logs in {log_dir}")
+
+
+def resident_memory_mb(pids: list[int]) -> float:
+    """Resident memory of these processes and their children, in MB (Linux /proc)."""
+    seen, todo, total_kb = set(), list(pids), 0
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total_kb += int(line.split()[1])
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            todo.extend(int(c) for c in children)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total_kb / 1024

@@ -1,0 +1,158 @@
+"""The chat page's own behaviour: limits, fallback page, recovery, server-side id.
+
+These need no trained model: Rasa is absent (a closed port) or a tiny local
+HTTP server plays a Rasa that answers nothing.
+"""
+from __future__ import annotations
+
+from tests.chat.bot_processes import free_port
+from tests.chat.fake_rasa import FakeRasa
+from tests.helpers import make_test_app
+
+
+def closed_port_app(tmp_path, **config):
+    return make_test_app(tmp_path, RASA_URL=f"http://127.0.0.1:{free_port()}", RASA_TIMEOUT=2.0, **config)
+
+
+def test_household_sees_calm_fallback_page_when_bot_is_down(tmp_path):
+    """No JavaScript, bot stopped: a normal page with the questionnaire and the numbers."""
+    client = closed_port_app(tmp_path).test_client()
+    response = client.post("/chat", data={"message": "bonjour"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "L'assistant ne répond pas pour le moment" in page
+    assert 'href="/questionnaire/locataire"' in page
+    assert 'href="tel:' in page
+    # The message is kept in the box, ready to be sent again.
+    assert ">bonjour</textarea>" in page
+
+
+def test_widget_gets_json_error_when_bot_is_down(tmp_path):
+    client = closed_port_app(tmp_path).test_client()
+    response = client.post("/chat/api/message", json={"message": "bonjour"})
+    assert response.status_code == 503
+    assert response.json["errors"][0]["field"] == "bot"
+    assert "questionnaire/locataire" in response.json["fallback_html"]
+
+
+def test_empty_answer_from_rasa_counts_as_unavailable(tmp_path):
+    """Rasa answers [] when its action server is down: the household is told, not left waiting."""
+    with FakeRasa(reply=[]) as rasa:
+        client = make_test_app(tmp_path, RASA_URL=rasa.url).test_client()
+        response = client.post("/chat", data={"message": "j'habite a Belfort"})
+    assert response.status_code == 200
+    assert "L'assistant ne répond pas pour le moment" in response.get_data(as_text=True)
+
+
+def test_chat_recovers_by_itself_when_bot_comes_back(tmp_path):
+    port = free_port()
+    client = make_test_app(tmp_path, RASA_URL=f"http://127.0.0.1:{port}", RASA_TIMEOUT=2.0).test_client()
+    assert client.post("/chat/api/message", json={"message": "bonjour"}).status_code == 503
+    with FakeRasa(port=port, reply=[{"text": "Bonjour, je suis revenu."}]):
+        response = client.post("/chat/api/message", json={"message": "bonjour"})
+    assert response.status_code == 200
+    assert response.json["messages"][-1]["text"] == "Bonjour, je suis revenu."
+
+
+def test_too_long_message_is_refused_next_to_the_field(tmp_path):
+    client = closed_port_app(tmp_path, CHAT_MAX_MESSAGE_LENGTH=50).test_client()
+    response = client.post("/chat", data={"message": "x" * 51})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="chat-error"' in page and "50 caractères au plus" in page
+    assert 'aria-describedby="chat-hint chat-error"' in page
+    api = client.post("/chat/api/message", json={"message": "x" * 51})
+    assert api.status_code == 400
+    assert api.json["errors"][0]["field"] == "message"
+
+
+def test_rate_limit_per_session(tmp_path):
+    with FakeRasa() as rasa:
+        app = make_test_app(tmp_path, RASA_URL=rasa.url, CHAT_RATE_LIMIT_PER_MINUTE=3)
+        client, other = app.test_client(), app.test_client()
+        statuses = [client.post("/chat/api/message", json={"message": f"m{i}"}).status_code
+                    for i in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        # Another browser has its own quota.
+        assert other.post("/chat/api/message", json={"message": "salut"}).status_code == 200
+
+
+def test_conversation_id_is_server_side_and_stable(tmp_path):
+    """The id is made by the server, kept across requests, never taken from the client."""
+    with FakeRasa() as rasa:
+        app = make_test_app(tmp_path, RASA_URL=rasa.url)
+        first, second = app.test_client(), app.test_client()
+        first.post("/chat/api/message", json={"message": "un", "sender": "attacker"})
+        first.post("/chat", data={"message": "deux", "sender": "attacker"})
+        second.post("/chat/api/message", json={"message": "trois"})
+        senders = [body["sender"] for body in rasa.received]
+    assert senders[0] == senders[1] != senders[2]
+    assert "attacker" not in senders and len(senders[0]) == 32
+    assert rasa.received[0]["metadata"] == {"lang": "fr"}
+
+
+def test_conversation_survives_reload(tmp_path):
+    with FakeRasa(reply=[{"text": "Dans quelle commune ?"}]) as rasa:
+        client = make_test_app(tmp_path, RASA_URL=rasa.url).test_client()
+        client.post("/chat", data={"message": "loyer impaye"})
+    page = client.get("/chat").get_data(as_text=True)
+    assert "loyer impaye" in page and "Dans quelle commune ?" in page
+
+
+def test_buttons_are_chosen_by_index_not_by_payload(tmp_path):
+    """The client names a button of the last bot turn; it cannot send its own payload."""
+    reply = [{"text": "Locataire ou propriétaire ?",
+              "buttons": [{"title": "Je suis locataire", "payload": '/choisir_role{"role": "tenant"}'}]}]
+    with FakeRasa(reply=reply) as rasa:
+        client = make_test_app(tmp_path, RASA_URL=rasa.url).test_client()
+        client.post("/chat/api/message", json={"message": "bonjour"})
+        client.post("/chat/api/message", json={"button": "0"})
+        client.post("/chat/api/message", json={"message": "/restart"})
+        sent = [body["message"] for body in rasa.received]
+    assert sent == ["bonjour", '/choisir_role{"role": "tenant"}', "restart"]
+    page = client.get("/chat").get_data(as_text=True)
+    assert "Je suis locataire" in page
+
+
+def test_phone_numbers_in_bot_text_are_tel_links(tmp_path):
+    with FakeRasa(reply=[{"text": "Appelez le 0 805 299 049 ou le 3039. <b>x</b>"}]) as rasa:
+        client = make_test_app(tmp_path, RASA_URL=rasa.url).test_client()
+        client.post("/chat", data={"message": "aide"})
+    page = client.get("/chat").get_data(as_text=True)
+    assert '<a class="tel" href="tel:0805299049">0 805 299 049</a>' in page
+    assert 'href="tel:3039"' in page
+    assert "&lt;b&gt;x&lt;/b&gt;" in page
+
+
+def test_triage_answers_are_kept_for_the_referral_form(tmp_path):
+    answers = {"lang": "fr", "role": "tenant", "stage": "arrears", "commune": "90010"}
+    reply = [{"text": "Résultat"},
+             {"custom": {"kind": "triage_result", "answers": answers,
+                         "links": [{"title": "Être recontacté·e", "url": "/chat/suite/recontact"},
+                                   {"title": "Ailleurs", "url": "https://example.org/"}]}}]
+    with FakeRasa(reply=reply) as rasa:
+        client = make_test_app(tmp_path, RASA_URL=rasa.url).test_client()
+        client.post("/chat", data={"message": "x"})
+    page = client.get("/chat").get_data(as_text=True)
+    assert 'href="/chat/suite/recontact"' in page
+    assert "example.org" not in page
+    with client.session_transaction() as session:
+        assert session["triage_request"] == answers
+    assert client.get("/chat/suite/recontact").headers["Location"].endswith("/etre-recontacte")
+    details = client.get("/chat/suite/situation")
+    assert details.status_code == 200
+    assert "Qui contacter" in details.get_data(as_text=True)
+
+
+def test_detailed_situation_page_for_partial_answers(tmp_path):
+    """Landlord, or stage unknown: the page still renders; nothing stored: back to the chat."""
+    app = make_test_app(tmp_path)
+    for answers in ({"role": "landlord", "commune": "90010", "lang": "fr"},
+                    {"role": "tenant", "lang": "fr"},
+                    {"role": "tenant", "stage": "illegal_eviction", "commune": "90010"}):
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["triage_request"] = answers
+        assert client.get("/chat/suite/situation").status_code == 200
+    empty = app.test_client().get("/chat/suite/situation")
+    assert empty.status_code == 302 and empty.headers["Location"].endswith("/chat")

@@ -1,0 +1,11 @@
+"""The assistant in the site: blueprint `bp` (/chat), a proxy to Rasa's REST channel.
+
+The conversation id is random, made here and kept in the server-side session:
+never taken from the client. The conversation log is kept server-side too, so
+the page works as a plain form without JavaScript and survives a reload.
+"""
+from flask import Blueprint
+
+bp = Blueprint("chat", __name__, url_prefix="/chat")
+
+from webapp.chat import views  # noqa: E402,F401  (routes attach to bp)

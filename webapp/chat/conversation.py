@@ -1,0 +1,84 @@
+"""The conversation kept in the server-side session: id, log, rate counter."""
+from __future__ import annotations
+
+import secrets
+import time
+
+from flask import current_app, session
+
+SESSION_KEY = "chat"
+# What the referral form and the detailed-situation page read (webapp.referrals.prefill).
+TRIAGE_SESSION_KEY = "triage_request"
+LOG_LIMIT = 80
+DEFAULT_MAX_LENGTH = 500
+DEFAULT_RATE_PER_MINUTE = 20
+
+
+def state() -> dict:
+    """This browser's conversation, created on first use."""
+    chat = session.get(SESSION_KEY)
+    if not isinstance(chat, dict) or not chat.get("id"):
+        chat = {"id": secrets.token_hex(16), "log": [], "sent": []}
+        session[SESSION_KEY] = chat
+    return chat
+
+
+def save(chat: dict) -> None:
+    chat["log"] = chat["log"][-LOG_LIMIT:]
+    # Reassign so the server-side session notices the change.
+    session[SESSION_KEY] = dict(chat)
+
+
+def restart() -> None:
+    session.pop(SESSION_KEY, None)
+
+
+def max_length() -> int:
+    return int(current_app.config.get("CHAT_MAX_MESSAGE_LENGTH", DEFAULT_MAX_LENGTH))
+
+
+def rate_limited(chat: dict, now: float | None = None) -> bool:
+    """True when this conversation already sent its quota in the last minute."""
+    now = time.time() if now is None else now
+    limit = int(current_app.config.get("CHAT_RATE_LIMIT_PER_MINUTE", DEFAULT_RATE_PER_MINUTE))
+    chat["sent"] = [t for t in chat.get("sent", []) if now - t < 60]
+    return len(chat["sent"]) >= limit
+
+
+def count_sent(chat: dict, now: float | None = None) -> None:
+    chat.setdefault("sent", []).append(time.time() if now is None else now)
+
+
+def last_buttons(chat: dict) -> list[dict]:
+    """Buttons of the bot's latest turn: the only ones the household may press."""
+    for entry in reversed(chat["log"]):
+        if entry["who"] == "user":
+            return []
+        if entry.get("buttons"):
+            return entry["buttons"]
+    return []
+
+
+def add_bot_messages(chat: dict, messages: list[dict]) -> list[dict]:
+    """Append Rasa's messages to the log; keep the triage answers server-side."""
+    added = []
+    for message in messages:
+        custom = message.get("custom")
+        if isinstance(custom, dict):
+            if custom.get("kind") == "triage_result" and isinstance(custom.get("answers"), dict):
+                session[TRIAGE_SESSION_KEY] = dict(custom["answers"])
+            links = [link for link in custom.get("links") or []
+                     if isinstance(link, dict) and str(link.get("url", "")).startswith("/")]
+            if links:
+                entry = {"who": "bot", "text": "", "buttons": [], "links": links}
+                chat["log"].append(entry)
+                added.append(entry)
+            continue
+        text = message.get("text")
+        buttons = [{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+                   for b in message.get("buttons") or [] if isinstance(b, dict)]
+        if text or buttons:
+            entry = {"who": "bot", "text": text or "", "buttons": buttons, "links": []}
+            chat["log"].append(entry)
+            added.append(entry)
+    return added

@@ -1,0 +1,184 @@
+"""Routes of the chat page: the no-JavaScript form, the JSON endpoint, the follow-ups."""
+from __future__ import annotations
+
+import re
+
+from flask import (current_app, jsonify, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from webapp.chat import bp, conversation
+from webapp.chat.rasa_client import BotUnavailable, send
+
+
+def _lang() -> str:
+    return str(get_locale().language) if get_locale() else "fr"
+
+
+def _check(chat: dict, text: str) -> tuple[str | None, int]:
+    """The error message for this message, and its HTTP status; (None, 200) when fine."""
+    if not text.strip():
+        return _("Écrivez votre message avant de l'envoyer."), 400
+    if len(text) > conversation.max_length():
+        return _("Votre message est trop long : %(max)d caractères au plus. Raccourcissez-le, "
+                 "ou racontez votre situation en plusieurs messages.", max=conversation.max_length()), 400
+    if conversation.rate_limited(chat):
+        return _("Vous avez envoyé beaucoup de messages en peu de temps. Attendez une minute "
+                 "puis réessayez."), 429
+    return None, 200
+
+
+def _incoming(chat: dict) -> tuple[str, str]:
+    """(what the log shows, what Rasa receives) for this POST."""
+    data = request.get_json(silent=True) if request.is_json else request.form
+    data = data or {}
+    button = data.get("button")
+    if button not in (None, ""):
+        # The client names a button of the bot's last turn by its index: it
+        # cannot make the bot receive any other payload.
+        buttons = conversation.last_buttons(chat)
+        try:
+            chosen = buttons[int(button)]
+        except (ValueError, IndexError, TypeError):
+            return "", ""
+        return chosen["title"], chosen["payload"]
+    text = str(data.get("message") or "")
+    # A typed "/intent" would reach Rasa as a command, not as words.
+    return text, text.strip().lstrip("/")
+
+
+def _exchange(chat: dict, shown: str, sent: str) -> list[dict]:
+    """Send one message and log both sides; raises BotUnavailable."""
+    conversation.count_sent(chat)
+    try:
+        messages = send(chat["id"], sent, _lang())
+    finally:
+        conversation.save(chat)
+    chat["log"].append({"who": "user", "text": shown})
+    added = conversation.add_bot_messages(chat, messages)
+    conversation.save(chat)
+    return added
+
+
+def _page(chat: dict, status: int = 200, error: str | None = None, draft: str = "",
+          unavailable: bool = False):
+    return render_template(
+        "chat/index.html", log=chat["log"], buttons=conversation.last_buttons(chat),
+        error=error, draft=draft, unavailable=unavailable,
+        max_length=conversation.max_length(),
+    ), status
+
+
+@bp.get("")
+def index():
+    return _page(conversation.state())
+
+
+@bp.post("")
+def post_message():
+    """No-JavaScript mode: a plain form post, then back to the page (PRG)."""
+    chat = conversation.state()
+    shown, sent = _incoming(chat)
+    error, status = _check(chat, shown)
+    if error:
+        return _page(chat, status=status, error=error, draft=shown[:conversation.max_length() * 2])
+    try:
+        _exchange(chat, shown, sent)
+    except BotUnavailable as exc:
+        current_app.logger.warning("chat: bot unavailable: %s", exc)
+        return _page(chat, unavailable=True, draft=shown)
+    return redirect(url_for("chat.index", _anchor="dernier-message"), code=303)
+
+
+@bp.post("/api/message")
+def api_message():
+    """The widget's endpoint: JSON in, the bot's new messages out."""
+    chat = conversation.state()
+    shown, sent = _incoming(chat)
+    error, status = _check(chat, shown)
+    if error:
+        return jsonify({"errors": [{"field": "message", "message": error}]}), status
+    try:
+        added = _exchange(chat, shown, sent)
+    except BotUnavailable as exc:
+        current_app.logger.warning("chat: bot unavailable: %s", exc)
+        return jsonify({
+            "errors": [{"field": "bot", "message": _("L'assistant ne répond pas pour le moment.")}],
+            "unavailable": True,
+            "fallback_html": render_template("chat/_unavailable.html"),
+        }), 503
+    new_entries = [{"who": "user", "text": shown}] + added
+    buttons = conversation.last_buttons(chat)
+    return jsonify({
+        "messages": new_entries,
+        "html": render_template("chat/_messages.html", log=new_entries),
+        "buttons_html": render_template("chat/_buttons.html", buttons=buttons),
+    })
+
+
+@bp.post("/recommencer")
+def restart():
+    conversation.restart()
+    return redirect(url_for("chat.index"), code=303)
+
+
+@bp.get("/suite/recontact")
+def follow_referral():
+    """"Être recontacté·e": the referral form reads the triage answers from the session."""
+    return redirect(url_for("referrals.form"))
+
+
+@bp.get("/suite/situation")
+def follow_details():
+    """"Voir ma situation détaillée": the questionnaire's result page for the chat's answers.
+
+    The answers are re-evaluated with today's rules rather than replayed from
+    the bot, so the page follows the same engine as the questionnaire.
+    """
+    import datetime as dt
+
+    from flask_babel import format_date
+
+    from webapp.questionnaire import steps as st
+    from webapp.questionnaire import timeline
+    from webapp.questionnaire.labels import KIND_LABELS
+    from webapp.triage.api import get_rules, get_triage_directory
+    from webapp.triage.engine import evaluate
+    from webapp.triage.situation import parse_situation
+
+    answers = session.get(conversation.TRIAGE_SESSION_KEY)
+    if not isinstance(answers, dict):
+        return redirect(url_for("chat.index"))
+    today = current_app.config.get("TRIAGE_TODAY") or dt.date.today()
+    situation, errors = parse_situation(dict(answers, lang=_lang()), get_triage_directory(), today)
+    if errors:
+        current_app.logger.warning("chat: stored triage answers rejected: %s", errors)
+        return redirect(url_for("chat.index"))
+    result = evaluate(situation, get_rules(), get_triage_directory(), _lang())
+    picture = timeline.build(situation.stage, result.deadlines, situation.today)
+    return render_template(
+        "questionnaire/result.html",
+        result=result, situation=situation, picture=picture, today=situation.today,
+        fmt_date=lambda iso: format_date(dt.date.fromisoformat(iso), format="long"),
+        first_step=st.TENANT_STEPS[0], kind_labels=KIND_LABELS,
+    )
+
+
+_PHONE = re.compile(r"(?<![\d])(0 ?\d{3} ?\d{3} ?\d{3}|0\d(?: ?\d{2}){4}|3039|34 14)(?![\d])")
+_EMERGENCY = re.compile(r"(?<=\b(?:au|on) )17\b|(?<=: )17\b")
+
+
+@bp.app_template_filter("chat_text")
+def chat_text(value: str) -> Markup:
+    """Escape the bot's text, then make phone numbers callable (tel: links)."""
+    escaped = str(escape(value or ""))
+
+    def tel(match: re.Match) -> str:
+        number = match.group(0)
+        return f'<a class="tel" href="tel:{number.replace(" ", "")}">{number}</a>'
+
+    escaped = _PHONE.sub(tel, escaped)
+    escaped = _EMERGENCY.sub(tel, escaped)
+    return Markup(escaped)
