@@ -139,13 +139,8 @@ def follow_details():
     """
     import datetime as dt
 
-    from flask_babel import format_date
-
-    from webapp.questionnaire import steps as st
-    from webapp.questionnaire import timeline
-    from webapp.questionnaire.labels import KIND_LABELS
-    from webapp.triage.api import get_rules, get_triage_directory
-    from webapp.triage.engine import evaluate
+    from webapp.questionnaire.tenant import render_triage_result
+    from webapp.triage.api import get_triage_directory
     from webapp.triage.situation import parse_situation
 
     answers = session.get(conversation.TRIAGE_SESSION_KEY)
@@ -156,14 +151,7 @@ def follow_details():
     if errors:
         current_app.logger.warning("chat: stored triage answers rejected: %s", errors)
         return redirect(url_for("chat.index"))
-    result = evaluate(situation, get_rules(), get_triage_directory(), _lang())
-    picture = timeline.build(situation.stage, result.deadlines, situation.today)
-    return render_template(
-        "questionnaire/result.html",
-        result=result, situation=situation, picture=picture, today=situation.today,
-        fmt_date=lambda iso: format_date(dt.date.fromisoformat(iso), format="long"),
-        first_step=st.TENANT_STEPS[0], kind_labels=KIND_LABELS,
-    )
+    return render_triage_result(situation, _lang())
 
 
 _PHONE = re.compile(r"(?<![\d])(0 ?\d{3} ?\d{3} ?\d{3}|0\d(?: ?\d{2}){4}|3039|34 14)(?![\d])")

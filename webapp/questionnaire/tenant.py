@@ -180,7 +180,11 @@ def tenant_result():
         current_app.logger.warning("questionnaire answers rejected by triage: %s", errors)
         session.pop(SESSION_KEY, None)
         return redirect(url_for("questionnaire.tenant_start"))
-    lang = _lang()
+    return render_triage_result(situation, _lang())
+
+
+def render_triage_result(situation, lang: str):
+    """The result page for a checked situation: used by the questionnaire and the chat."""
     result = evaluate(situation, get_rules(), get_triage_directory(), lang)
     picture = timeline.build(situation.stage, result.deadlines, situation.today)
     return render_template(
