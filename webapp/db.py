@@ -43,8 +43,12 @@ def make_engine(url: str, pool_size: int = 10, max_overflow: int = 20) -> Engine
         def _sqlite_pragmas(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+        # WAL lets readers and one writer work at once; the mode is stored in
+        # the file, so it is set once here rather than on every connection.
+        if "sqlite:///" in url and not url.endswith(":memory:"):
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
     return engine
 
 
