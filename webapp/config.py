@@ -52,6 +52,9 @@ class Config:
     # Local Rasa server (REST channel) and its timeout in seconds.
     RASA_URL: str = "http://127.0.0.1:5005"
     RASA_TIMEOUT: float = 5.0
+    # Longest chat message accepted, in characters, and messages per minute per session.
+    CHAT_MAX_MESSAGE_LENGTH: int = 500
+    CHAT_RATE_LIMIT_PER_MINUTE: int = 20
     # Outgoing e-mail.
     SMTP_HOST: str = "localhost"
     SMTP_PORT: int = 25
