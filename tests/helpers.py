@@ -17,3 +17,17 @@ def make_test_app(tmp_path, **overrides):
     }
     config.update(overrides)
     return create_app(config)
+
+
+# A tenant in arrears in Belfort, private landlord, answers for every screen of
+# the tenant questionnaire: (screen slug, posted fields).
+TENANT_ARREARS_ANSWERS = [
+    ("situation", {"stage": "arrears"}),
+    ("commune", {"commune": "90010"}),
+    ("proprietaire", {"landlord_kind": "private"}),
+    ("dette", {"debt_eur": "850"}),
+    ("ressources", {"monthly_income_eur": "1 100", "household_size": "2"}),
+    ("aide-logement", {"housing_benefit": "paid_to_tenant"}),
+    ("emploi", {"private_sector_employee": "unknown"}),
+    ("autres-dettes", {"debts": "unknown"}),
+]

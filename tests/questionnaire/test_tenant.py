@@ -6,6 +6,7 @@ import re
 import pytest
 
 from tests.helpers import make_test_app
+from tests.helpers import TENANT_ARREARS_ANSWERS
 
 TODAY = dt.date(2026, 5, 4)
 BASE = "/questionnaire/locataire"
@@ -40,16 +41,7 @@ def walk(client, answers):
     return response
 
 
-ARREARS = [
-    ("situation", {"stage": "arrears"}),
-    ("commune", {"commune": "90010"}),
-    ("proprietaire", {"landlord_kind": "private"}),
-    ("dette", {"debt_eur": "850"}),
-    ("ressources", {"monthly_income_eur": "1 100", "household_size": "2"}),
-    ("aide-logement", {"housing_benefit": "paid_to_tenant"}),
-    ("emploi", {"private_sector_employee": "unknown"}),
-    ("autres-dettes", {"debts": "unknown"}),
-]
+ARREARS = TENANT_ARREARS_ANSWERS
 
 
 def test_start_redirects_to_the_first_question_with_progress(client):

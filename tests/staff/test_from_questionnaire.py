@@ -6,17 +6,9 @@ import html as htmllib
 import re
 
 from tests.referrals.referral_helpers import contact, login, make_staff, referral_ids
+from tests.helpers import TENANT_ARREARS_ANSWERS
 
-ARREARS = [
-    ("situation", {"stage": "arrears"}),
-    ("commune", {"commune": "90010"}),
-    ("proprietaire", {"landlord_kind": "private"}),
-    ("dette", {"debt_eur": "850"}),
-    ("ressources", {"monthly_income_eur": "1 100", "household_size": "2"}),
-    ("aide-logement", {"housing_benefit": "paid_to_tenant"}),
-    ("emploi", {"private_sector_employee": "unknown"}),
-    ("autres-dettes", {"debts": "unknown"}),
-]
+ARREARS = TENANT_ARREARS_ANSWERS
 
 
 def test_questionnaire_result_to_structure_inbox_to_outcome(app):
