@@ -13,16 +13,21 @@ from . import bp
 from .model import Directory, DirectoryError
 
 
-@bp.cli.command("check")
-def check_command():
-    """Load and validate communes, structures and sectors; exit 1 on any problem."""
+def _load_files_or_exit() -> Directory:
+    """The directory files, validated; every problem printed and exit 1 if any."""
     content_dir = current_app.config.get("DIRECTORY_CONTENT_DIR") or current_app.config["CONTENT_DIR"]
     try:
-        directory = Directory.load(content_dir)
+        return Directory.load(content_dir)
     except DirectoryError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
         raise SystemExit(1)
+
+
+@bp.cli.command("check")
+def check_command():
+    """Load and validate communes, structures and sectors; exit 1 on any problem."""
+    directory = _load_files_or_exit()
     structures = directory.structures()
     unverified = [s.id for s in structures if not s.has_contact]
     click.echo(f"{len(directory.communes())} communes, {len(structures)} structures, "
@@ -37,13 +42,7 @@ def import_command():
 
     from .store import import_structures
 
-    content_dir = current_app.config.get("DIRECTORY_CONTENT_DIR") or current_app.config["CONTENT_DIR"]
-    try:
-        directory = Directory.load(content_dir)
-    except DirectoryError as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        raise SystemExit(1)
+    directory = _load_files_or_exit()
     report = import_structures(get_session(), directory)
     click.echo(f"{report.structures_added} structures added, {report.fields_added} fields added, "
                f"{report.fields_updated} fields updated from the files, "
