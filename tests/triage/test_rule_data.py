@@ -8,7 +8,10 @@ import yaml
 from tests.triage.triage_helpers import CONTENT, RULES
 from webapp.triage.rules import RuleError, Rules
 
-PARAMS = {k: v for k, v in RULES.params.items() if k != "helplines"}
+# The police's 17 (issue 4) is the one parameter without a source: the domain
+# brief gives none, and none is invented (its status says so).
+UNSOURCED = {"police_emergency"}
+PARAMS = {k: v for k, v in RULES.params.items() if k not in UNSOURCED}
 
 
 @pytest.mark.parametrize("key", sorted(PARAMS))

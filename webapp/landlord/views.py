@@ -11,6 +11,7 @@ from webapp.landlord import answers, bp, context, steps
 from webapp.directory.model import tel_uri
 from webapp.letters.models import KINDS as LETTER_KINDS
 from webapp.questionnaire import timeline
+from webapp.triage.engine import national_number
 
 # Longest list of communes offered for one query; beyond, ask to be more precise.
 MAX_COMMUNE_CHOICES = 15
@@ -138,12 +139,13 @@ def plan_page():
     today = context.today()
     stage = body.get("stage") or "arrears"
     cdad = directory.structure("cdad-90")
-    sos_phone = rules.helpline_phone("sos_loyers_impayes")
+    # The number as the directory holds it now (staff correct it there).
+    sos = national_number(directory, "sos_loyers_impayes", lang)
     return render_template(
         "landlord/plan.html",
         answers=given, result=result, plan_steps=plan_steps,
         cdad=cdad.public_dict(lang) if cdad else None,
-        sos_phone=sos_phone, sos_tel=tel_uri(sos_phone),
+        sos_phone=sos["phone"] if sos else None, sos_tel=tel_uri(sos["phone"]) if sos else None,
         pages=_landlord_pages(lang), summary=_summary(given, rules, lang), today_iso=today.isoformat(),
         picture=timeline.build(stage, result.deadlines, today), fmt_date=fmt_date, stage=stage,
         today_text=rules.format_date(today, lang),

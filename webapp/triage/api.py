@@ -10,6 +10,7 @@ import datetime as dt
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import force_locale
 
+from webapp.directory import get_directory
 from webapp.extensions import csrf
 from webapp.triage.engine import evaluate
 from webapp.triage.messages import message
@@ -26,11 +27,7 @@ def get_rules():
 
 
 def get_triage_directory():
-    """The commune/structure directory (webapp.directory), or None while it is absent."""
-    try:
-        from webapp.directory import get_directory
-    except ImportError:
-        return None
+    """The directory as it stands at this request (files and staff edits): communes, structures, national numbers."""
     return get_directory(current_app)
 
 

@@ -2,7 +2,9 @@
 
 Pure functions (no Flask): the API, both questionnaires and the chatbot call
 `evaluate`, so a rule lives here once. Parameters and texts come from
-content/rules/ through `Rules`.
+content/rules/ through `Rules`; every contact detail, the national helplines'
+numbers included, comes from the directory, so a staff correction there
+shows in the next answer.
 """
 from __future__ import annotations
 
@@ -20,6 +22,14 @@ BEFORE_JUDGMENT = ("arrears", "commandement_de_payer", "assignation")
 AFTER_JUDGMENT = ("jugement", "commandement_de_quitter", "expulsion_scheduled")
 # Services reached by a national number: no local directory entry to show.
 NATIONAL_KINDS = ("police", "helpline")
+# The directory entry holding each national number the answers quote. The
+# police's 17 is not one (no directory entry by decision): Rules.police_phone.
+HELPLINE_ENTRIES = {
+    "allo_prevention_expulsion": "allo-prevention-expulsion",
+    "sos_loyers_impayes": "sos-loyers-impayes",
+    "point_justice": "point-justice-3039",
+    "banque_de_france": "banque-de-france-3414",
+}
 ORIENTATION_KINDS = (
     "cdad", "social_worker", "fsl", "caf", "banque_de_france",
     "action_logement", "police", "dalo", "helpline",
@@ -52,11 +62,13 @@ class TriageResult:
 class _Builder:
     situation: Situation
     rules: Rules
-    directory: Directory | None
+    directory: Directory
     lang: str
     orientations: list[dict] = field(default_factory=list)
     next_steps: list[dict] = field(default_factory=list)
     source_keys: list[str] = field(default_factory=list)
+    # Sources of the directory's contact details quoted in the texts.
+    contact_sources: list[dict] = field(default_factory=list)
 
     def cite(self, *keys: str) -> None:
         for key in keys:
@@ -81,27 +93,50 @@ class _Builder:
         self.next_steps.append({"text": self.rules.text("next_steps", key, self.lang, **values), "link": link})
 
     def _structure(self, kind: str) -> dict | None:
-        if kind in NATIONAL_KINDS or self.directory is None or self.situation.commune is None:
+        if kind in NATIONAL_KINDS or self.situation.commune is None:
             return None
         found = self.directory.nearest(self.situation.commune, kind)
         return found.public_dict(self.lang) if found is not None else None
 
+    def helpline_phone(self, name: str) -> str | None:
+        """The printed number of a national helpline, cited with the directory's source for it."""
+        number = national_number(self.directory, name, self.lang)
+        if number is None:
+            return None
+        if number["source"]:
+            self.contact_sources.append({"title": number["name"], "url": number["source"]})
+        return number["phone"]
+
     def sources(self) -> list[dict]:
         seen: set[str] = set()
         out = []
-        for key in self.source_keys:
-            for source in self.rules.sources(key):
-                if source["url"] not in seen:
-                    seen.add(source["url"])
-                    out.append({"title": source["title"], "url": source["url"]})
+        cited = [source for key in self.source_keys for source in self.rules.sources(key)]
+        for source in cited + self.contact_sources:
+            if source["url"] not in seen:
+                seen.add(source["url"])
+                out.append({"title": source["title"], "url": source["url"]})
         return out
+
+
+def national_number(directory: Directory, name: str, lang: str = "fr") -> dict | None:
+    """A national number (key of HELPLINE_ENTRIES) as the directory holds it now; None when it has none.
+
+    Gives the structure's name, the printed phone and its public source (None
+    for a number the structure's staff declared: the directory page says so).
+    """
+    structure = directory.structure(HELPLINE_ENTRIES[name])
+    phone = structure.contact("phone") if structure is not None else None
+    if phone is None:
+        return None
+    return {"name": structure.text("name", lang), "phone": phone.text(lang),
+            "source": phone.source if phone.source_is_url else None}
 
 
 def tel(phone: str) -> str:
     return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
 
 
-def evaluate(situation: Situation, rules: Rules, directory: Directory | None, lang: str | None = None) -> TriageResult:
+def evaluate(situation: Situation, rules: Rules, directory: Directory, lang: str | None = None) -> TriageResult:
     """Triage one situation: urgency, ordered orientations, deadlines, next steps, sources."""
     lang = lang or situation.lang
     b = _Builder(situation, rules, directory, lang)
@@ -141,11 +176,10 @@ def _tenant_orientations(b: _Builder, stage: str) -> None:
         "jex_min": rules.format_duration(rules.duration("jex_extra_time", "min"), b.lang),
         "jex_max": rules.format_duration(rules.duration("jex_extra_time", "max"), b.lang),
     }
-    police_phone = rules.helpline_phone("police")
     charter = ("departmental_charter",)
 
     if stage == "illegal_eviction":
-        b.orient("police", "police.illegal_eviction", cite=("illegal_eviction_offence",), phone=police_phone)
+        b.orient("police", "police.illegal_eviction", cite=("illegal_eviction_offence",), phone=rules.police_phone)
         b.orient("cdad", "cdad.illegal_eviction", cite=charter)
         b.orient("social_worker", "social_worker.illegal_eviction", cite=charter)
     elif stage == "expulsion_scheduled":
@@ -176,10 +210,15 @@ def _tenant_orientations(b: _Builder, stage: str) -> None:
         if s.overindebtedness in ("filed", "admissible"):
             b.orient("banque_de_france", f"banque_de_france.{s.overindebtedness}", cite=("banque_de_france",))
         elif s.other_debts:
-            b.orient("banque_de_france", "banque_de_france.other_debts", cite=("banque_de_france",),
-                     phone=rules.param("banque_de_france")["phone"])
-    b.orient("helpline", "helpline.tenant", cite=("helplines",),
-             phone=rules.helpline_phone("allo_prevention_expulsion"))
+            phone = b.helpline_phone("banque_de_france")
+            if phone is None:
+                b.orient("banque_de_france", "banque_de_france.other_debts_no_phone", cite=("banque_de_france",))
+            else:
+                b.orient("banque_de_france", "banque_de_france.other_debts", cite=("banque_de_france",), phone=phone)
+    # A helpline is its number: without one in the directory, it is left out.
+    ape = b.helpline_phone("allo_prevention_expulsion")
+    if ape is not None:
+        b.orient("helpline", "helpline.tenant", phone=ape)
 
 
 def fsl_assessment(situation: Situation, rules: Rules, stage: str) -> str | None:
@@ -228,8 +267,9 @@ def _landlord_orientations(b: _Builder) -> None:
         b.orient("caf", "caf.landlord", cite=("caf_report",),
                  period=rules.format_duration(rules.duration("caf_report"), b.lang),
                  months_of_rent=caf["constituted_at_months_of_rent"])
-    b.orient("helpline", "helpline.landlord", cite=("helplines",),
-             phone=rules.helpline_phone("sos_loyers_impayes"))
+    sos = b.helpline_phone("sos_loyers_impayes")
+    if sos is not None:
+        b.orient("helpline", "helpline.landlord", phone=sos)
 
 
 def _tenant_next_steps(b: _Builder, stage: str) -> None:
@@ -240,8 +280,7 @@ def _tenant_next_steps(b: _Builder, stage: str) -> None:
     }
     legal_aid = rules.param("legal_aid")["simulator_url"]
     if stage == "illegal_eviction":
-        police = rules.helpline_phone("police")
-        b.step("tenant.call_police", tel(police), phone=police)
+        b.step("tenant.call_police", tel(rules.police_phone), phone=rules.police_phone)
         b.step("tenant.keep_evidence")
     elif stage == "arrears":
         b.step("tenant.keep_paying")
@@ -266,18 +305,19 @@ def _tenant_next_steps(b: _Builder, stage: str) -> None:
     if s.landlord_kind == "social" and stage in AFTER_JUDGMENT:
         b.step("tenant.protocole")
         b.cite("protocole_cohesion_sociale")
-    point_justice = rules.helpline_phone("point_justice")
-    b.step("point_justice", tel(point_justice), phone=point_justice)
-    ape = rules.helpline_phone("allo_prevention_expulsion")
-    b.step("helpline.tenant", tel(ape), phone=ape)
+    for name, key in (("point_justice", "point_justice"), ("allo_prevention_expulsion", "helpline.tenant")):
+        phone = b.helpline_phone(name)
+        if phone is not None:
+            b.step(key, tel(phone), phone=phone)
 
 
 def _landlord_next_steps(b: _Builder) -> None:
     b.step("landlord.contact_tenant")
     b.step("landlord.no_self_help")
     b.cite("illegal_eviction_offence")
-    sos = b.rules.helpline_phone("sos_loyers_impayes")
-    b.step("helpline.landlord", tel(sos), phone=sos)
+    sos = b.helpline_phone("sos_loyers_impayes")
+    if sos is not None:
+        b.step("helpline.landlord", tel(sos), phone=sos)
 
 
 def deadline_list(situation: Situation, rules: Rules, lang: str, b: _Builder | None = None) -> list[dict]:

@@ -68,8 +68,11 @@ class Rules:
     def lease_cutoff(self) -> dt.date:
         return self.params["commandement_payment_period"]["cutoff_date"]
 
-    def helpline_phone(self, name: str) -> str:
-        return self.params["helplines"][name]["phone"]
+    @property
+    def police_phone(self) -> str:
+        # The one number kept in the rule data: the national helplines' numbers
+        # are read from the directory (see engine.HELPLINE_ENTRIES).
+        return self.params["police_emergency"]["phone"]
 
     # Texts --------------------------------------------------------------
     def text(self, section: str, key: str, lang: str, **values: Any) -> str:
@@ -108,8 +111,14 @@ class Rules:
         for key, node in self.params.items():
             if not isinstance(node, dict):
                 raise RuleError(f"{key}: expected a mapping")
-            if key != "helplines" and "status" not in node:
+            if "status" not in node:
                 raise RuleError(f"{key}: every parameter states its status")
+            if key != "police_emergency" and _has_key(node, "phone"):
+                # A number written here would drift from the directory's, which staff correct.
+                raise RuleError(f"{key}: phone numbers belong to the directory (content/structures/)")
+        police = self.params.get("police_emergency") or {}
+        if not isinstance(police.get("phone"), str) or not police["phone"].strip():
+            raise RuleError("police_emergency.phone must be a non-empty string")
         for section in ("reasons", "deadlines", "next_steps", "action_plan"):
             for key, entry in self.texts[section].items():
                 missing = [lang for lang in LANGS if not entry.get(lang)]
@@ -124,6 +133,14 @@ class Rules:
                            ("guarantor_notice", "period"),
                            ("caf_report", "period")):
             self.duration(key, field)
+
+
+def _has_key(node: Any, key: str) -> bool:
+    if isinstance(node, dict):
+        return key in node or any(_has_key(v, key) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_key(v, key) for v in node)
+    return False
 
 
 def load_rules(content_dir: str | Path) -> Rules:
