@@ -145,14 +145,19 @@ def test_triage_answers_are_kept_for_the_referral_form(tmp_path):
 
 
 def test_detailed_situation_page_for_partial_answers(tmp_path):
-    """Landlord, or stage unknown: the page still renders; nothing stored: back to the chat."""
+    """Stage unknown: the page still renders; a landlord: the landlord questionnaire; nothing stored: back to the chat."""
     app = make_test_app(tmp_path)
-    for answers in ({"role": "landlord", "commune": "90010", "lang": "fr"},
-                    {"role": "tenant", "lang": "fr"},
+    for answers in ({"role": "tenant", "lang": "fr"},
                     {"role": "tenant", "stage": "illegal_eviction", "commune": "90010"}):
         client = app.test_client()
         with client.session_transaction() as session:
             session["triage_request"] = answers
         assert client.get("/chat/suite/situation").status_code == 200
+    landlord = app.test_client()
+    with landlord.session_transaction() as session:
+        session["triage_request"] = {"role": "landlord", "commune": "90010", "lang": "fr"}
+    response = landlord.get("/chat/suite/situation")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/questionnaire/proprietaire/etape/1?depuis=assistant")
     empty = app.test_client().get("/chat/suite/situation")
     assert empty.status_code == 302 and empty.headers["Location"].endswith("/chat")

@@ -135,7 +135,9 @@ def follow_details():
     """"Voir ma situation détaillée": the questionnaire's result page for the chat's answers.
 
     The answers are re-evaluated with today's rules rather than replayed from
-    the bot, so the page follows the same engine as the questionnaire.
+    the bot, so the page follows the same engine as the questionnaire. A
+    private landlord's plan needs answers the chat does not ask for (who
+    lets the home, guarantees…): the landlord questionnaire takes over.
     """
     import datetime as dt
 
@@ -146,12 +148,26 @@ def follow_details():
     answers = session.get(conversation.TRIAGE_SESSION_KEY)
     if not isinstance(answers, dict):
         return redirect(url_for("chat.index"))
+    if answers.get("role") == "landlord" and answers.get("landlord_kind") in (None, "private"):
+        return _continue_landlord_questionnaire(answers)
     today = current_app.config.get("TRIAGE_TODAY") or dt.date.today()
     situation, errors = parse_situation(dict(answers, lang=_lang()), get_triage_directory(), today)
     if errors:
         current_app.logger.warning("chat: stored triage answers rejected: %s", errors)
         return redirect(url_for("chat.index"))
     return render_triage_result(situation, _lang())
+
+
+def _continue_landlord_questionnaire(answers: dict):
+    """Pre-fill the landlord questionnaire with the chat's answers; go to its first unanswered step."""
+    from webapp.directory import get_directory
+    from webapp.landlord import prefill, steps
+
+    prefill.apply(answers, get_directory(current_app))
+    first = steps.first_incomplete()
+    if first is None:
+        return redirect(url_for("landlord.plan_page"))
+    return redirect(url_for("landlord.step", number=first, depuis="assistant"))
 
 
 _PHONE = re.compile(r"(?<![\d])(0 ?\d{3} ?\d{3} ?\d{3}|0\d(?: ?\d{2}){4}|3039|34 14)(?![\d])")

@@ -39,7 +39,14 @@ TOTAL = len(STEPS)
 
 def _state() -> dict:
     state = session.get(SESSION_KEY) or {}
-    return {"raw": dict(state.get("raw") or {}), "done": list(state.get("done") or [])}
+    return {
+        "raw": dict(state.get("raw") or {}),
+        "done": list(state.get("done") or []),
+        # Steps answered from what another part of the site learned (the chat),
+        # not yet seen by the landlord; and which request that was.
+        "prefilled": list(state.get("prefilled") or []),
+        "prefill_source": state.get("prefill_source"),
+    }
 
 
 def _store(state: dict) -> None:
@@ -51,14 +58,40 @@ def raw_answers(slug: str) -> dict:
     return dict(_state()["raw"].get(slug) or {})
 
 
-def save_raw(slug: str, data: dict, done: bool) -> None:
-    state = _state()
+def _set(state: dict, slug: str, data: dict, done: bool) -> None:
     state["raw"][slug] = data
     if done and slug not in state["done"]:
         state["done"].append(slug)
     if not done and slug in state["done"]:
         state["done"].remove(slug)
+
+
+def save_raw(slug: str, data: dict, done: bool) -> None:
+    state = _state()
+    _set(state, slug, data, done)
+    # The landlord has now answered this step himself.
+    if slug in state["prefilled"]:
+        state["prefilled"].remove(slug)
     _store(state)
+
+
+def save_prefill(entries: dict[str, tuple[dict, bool]], source: str) -> None:
+    """Store steps answered from elsewhere: {slug: (raw data, done)}, and the request's fingerprint."""
+    state = _state()
+    for slug, (data, done) in entries.items():
+        _set(state, slug, data, done)
+        if slug not in state["prefilled"]:
+            state["prefilled"].append(slug)
+    state["prefill_source"] = source
+    _store(state)
+
+
+def prefilled() -> list[str]:
+    return _state()["prefilled"]
+
+
+def prefill_source() -> str | None:
+    return _state()["prefill_source"]
 
 
 def is_done(slug: str) -> bool:
@@ -71,6 +104,21 @@ def first_incomplete() -> int | None:
     for number, step in enumerate(STEPS, start=1):
         if step.slug not in done:
             return number
+    return None
+
+
+def next_number(number: int) -> int | None:
+    """The step to show after step `number`, None for the plan.
+
+    A step the chat already answered is skipped on the way forward, so
+    nothing is asked twice; "Étape précédente" and the plan's recap still
+    lead to it.
+    """
+    state = _state()
+    for later in range(number + 1, TOTAL + 1):
+        slug = STEPS[later - 1].slug
+        if not (slug in state["prefilled"] and slug in state["done"]):
+            return later
     return None
 
 

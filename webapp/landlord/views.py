@@ -22,9 +22,10 @@ def _form_data() -> dict:
 
 
 def _next_url(number: int) -> str:
-    if number >= steps.TOTAL:
+    following = steps.next_number(number)
+    if following is None:
         return url_for("landlord.plan_page")
-    return url_for("landlord.step", number=number + 1)
+    return url_for("landlord.step", number=following)
 
 
 @bp.get("")
@@ -74,9 +75,13 @@ def step(number: int):
             return redirect(url_for("landlord.step", number=max(1, number - 1)))
         if valid:
             return redirect(_next_url(number))
+    prefilled = steps.prefilled()
     return render_template(
         "landlord/step.html", form=form, step=current, number=number, total=steps.TOTAL,
-        candidates=candidates,
+        candidates=candidates, prefilled=current.slug in prefilled,
+        # On arrival from the chat: say why the landlord is here and what was reused.
+        from_chat=request.args.get("depuis") == "assistant",
+        reused=[s.title for s in steps.STEPS if s.slug in prefilled],
     )
 
 
