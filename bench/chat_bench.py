@@ -15,6 +15,7 @@ resident memory of all bot processes. Prints a Markdown table and, last, JSON.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -34,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.chat import bot_processes  # noqa: E402
+from tests.postgres import postgres_server  # noqa: E402
+from webapp.chat.rasa_client import rasa_url_for  # noqa: E402
 
 # Answers from responses and light actions, no triage: the bench measures the
 # chat path, not the triage engine (bench/triage_bench.py does that).
@@ -53,17 +56,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def start_site(data_dir: Path, rasa_url: str) -> tuple[subprocess.Popen, str]:
+def start_site(data_dir: Path, rasa_url: str, database_url: str | None = None) -> tuple[subprocess.Popen, str]:
     port = bot_processes.free_port()
     env = dict(os.environ, RCS_ENV="production", SECRET_KEY=secrets.token_hex(32),
-               DATABASE_URL=f"sqlite:///{data_dir / 'bench.sqlite3'}",
+               DATABASE_URL=database_url or f"sqlite:///{data_dir / 'bench.sqlite3'}",
                SEARCH_INDEX_PATH=str(data_dir / "search.sqlite3"), RASA_URL=rasa_url,
                RASA_TIMEOUT="10", CHAT_RATE_LIMIT_PER_MINUTE="100000")
     subprocess.run([sys.executable, "-m", "flask", "--app", "webapp:create_app", "db", "upgrade"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     process = subprocess.Popen(
+        # The settings of `make run` (tools/run_all.sh) and the README's production line.
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--worker-class", "gthread", "--threads", "16", "--log-level", "warning", "webapp:create_app()"],
+         "--worker-class", "gthread", "--threads", "4", "--log-level", "warning", "webapp:create_app()"],
         cwd=ROOT, env=env, stdout=open(data_dir / "gunicorn.log", "w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
@@ -78,9 +82,11 @@ def start_site(data_dir: Path, rasa_url: str) -> tuple[subprocess.Popen, str]:
 
 def direct_conversation(rasa_url: str, turns: int) -> list[float]:
     http, sender, timings = requests.Session(), uuid.uuid4().hex, []
+    # Straight to the Rasa process the site would pick for this conversation.
+    url = rasa_url_for(sender, rasa_url)
     for i in range(turns):
         started = time.perf_counter()
-        reply = http.post(f"{rasa_url}/webhooks/rest/webhook", timeout=30,
+        reply = http.post(f"{url}/webhooks/rest/webhook", timeout=30,
                           json={"sender": sender, "message": SCRIPT[i % len(SCRIPT)],
                                 "metadata": {"lang": "fr"}})
         timings.append(time.perf_counter() - started)
@@ -106,44 +112,79 @@ def proxy_conversation(site_url: str, turns: int) -> list[float]:
     return timings
 
 
-def run_level(function, url: str, conversations: int, turns: int) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """This process and its descendants (gunicorn's workers)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").iterdir():
+            todo.extend(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+def run_level(function, url: str, conversations: int, turns: int, bot=None) -> dict:
+    # CPU per message of each bot process: on a shared machine the latency
+    # moves with the neighbours' load, the CPU a message costs does not.
+    cpu_before = {name: sum(map(cpu_seconds, pids)) for name, pids in (bot or {}).items()}
     with ThreadPoolExecutor(max_workers=conversations) as pool:
         started = time.perf_counter()
         results = list(pool.map(lambda _: function(url, turns), range(conversations)))
         elapsed = time.perf_counter() - started
     timings = [t for conversation in results for t in conversation]
-    return {"requests": len(timings), "p50_ms": round(percentile(timings, 50) * 1000, 1),
-            "p95_ms": round(percentile(timings, 95) * 1000, 1),
-            "mean_ms": round(statistics.mean(timings) * 1000, 1),
-            "throughput_rps": round(len(timings) / elapsed, 1)}
+    report = {"requests": len(timings), "p50_ms": round(percentile(timings, 50) * 1000, 1),
+              "p95_ms": round(percentile(timings, 95) * 1000, 1),
+              "mean_ms": round(statistics.mean(timings) * 1000, 1),
+              "throughput_rps": round(len(timings) / elapsed, 1)}
+    for name, before in cpu_before.items():
+        used = sum(map(cpu_seconds, (bot or {})[name])) - before
+        report[f"{name}_cpu_ms_per_message"] = round(used / len(timings) * 1000, 1)
+    return report
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=8, help="messages per conversation")
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 20])
+    parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres",
+                        help="the site's database: PostgreSQL as in production (fsync on), or the "
+                             "embedded SQLite; SQLite is used where PostgreSQL is not installed")
+    parser.add_argument("--rasa-processes", type=int, default=2,
+                        help="Rasa processes, as `make run` starts them (tools/run_all.sh)")
     args = parser.parse_args()
     reason = bot_processes.bot_available()
     if reason:
         raise SystemExit(reason)
 
     data_dir = Path(tempfile.mkdtemp(prefix="rcs-chat-bench-"))
+    databases = contextlib.ExitStack()
+    database_url = databases.enter_context(postgres_server(fsync=True)) if args.database == "postgres" else None
+    database = "postgres" if database_url else "sqlite"
     # The site comes first: the action server needs its API; Rasa's URL is
     # only known after start, so the site is pointed at it through a second start.
-    site_for_actions, api_url = start_site(data_dir, "http://127.0.0.1:9")
+    site_for_actions, api_url = start_site(data_dir, "http://127.0.0.1:9", database_url)
     bot = None
     site = None
     try:
-        bot = bot_processes.start(api_url)
-        site, site_url = start_site(data_dir, bot.rasa_url)
+        bot = bot_processes.start(api_url, rasa_processes=args.rasa_processes)
+        site, site_url = start_site(data_dir, bot.rasa_url, database_url)
         memory_idle = bot_processes.resident_memory_mb(bot.pids())
-        # Warm-up: the first messages load lazy parts of TensorFlow.
-        direct_conversation(bot.rasa_url, 4)
+        # Warm-up: the first messages of each process load lazy parts of Rasa.
+        for _ in range(4 * len(bot.rasa_urls)):
+            direct_conversation(bot.rasa_url, 4)
         proxy_conversation(site_url, 4)
         levels = {}
         for level in args.levels:
-            direct = run_level(direct_conversation, bot.rasa_url, level, args.turns)
-            proxy = run_level(proxy_conversation, site_url, level, args.turns)
+            pids = {"rasa": [p.pid for p in bot.processes[1:]], "actions": [bot.processes[0].pid],
+                    "site": process_tree(site.pid)}
+            direct = run_level(direct_conversation, bot.rasa_url, level, args.turns, pids)
+            proxy = run_level(proxy_conversation, site_url, level, args.turns, pids)
             levels[str(level)] = {
                 "direct": direct, "proxy": proxy,
                 "ratio_p50": round(proxy["p50_ms"] / direct["p50_ms"], 2),
@@ -157,11 +198,12 @@ def main() -> int:
                 process.wait(timeout=20)
         if bot is not None:
             bot.stop()
+        databases.close()
 
     report = {
         "bench": "chat_round_trip", "turns_per_conversation": args.turns,
         "machine": {"cpus": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2)},
-        "bot_startup_s": round(bot.startup_seconds, 1),
+        "site_database": database, "rasa_processes": args.rasa_processes, "bot_startup_s": round(bot.startup_seconds, 1),
         "bot_rss_mb_idle": round(memory_idle), "bot_rss_mb_after_load": round(memory_loaded),
         "levels": levels,
     }
@@ -172,6 +214,10 @@ def main() -> int:
               f"{row['proxy']['p50_ms']} ms | {row['proxy']['p95_ms']} ms | "
               f"{row['ratio_p50']} | {row['ratio_p95']} |")
     print(f"bot start-up {report['bot_startup_s']} s; bot RSS {report['bot_rss_mb_after_load']} MB")
+    for level, row in levels.items():
+        print(f"CPU per message at {level}: Rasa {row['direct']['rasa_cpu_ms_per_message']} ms, "
+              f"action server {row['direct']['actions_cpu_ms_per_message']} ms, "
+              f"site (proxy) {row['proxy']['site_cpu_ms_per_message']} ms")
     print(json.dumps(report))
     return 0
 

@@ -32,8 +32,11 @@ def _as_postgres(cmd: list[str]) -> list[str]:
 
 
 @contextmanager
-def postgres_server():
-    """Yield a SQLAlchemy URL of an empty database, or None if unavailable."""
+def postgres_server(fsync: bool = False):
+    """Yield a SQLAlchemy URL of an empty database, or None if unavailable.
+
+    fsync is off for the tests (speed); benchmarks turn it on, as in production.
+    """
     url = os.environ.get("TEST_POSTGRES_URL")
     if url:
         yield url
@@ -56,7 +59,7 @@ def postgres_server():
                        check=True, capture_output=True)
         subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l",
                                      str(base / "log"), "-o",
-                                     f"-k {sock} -c listen_addresses='' -c fsync=off", "start"]),
+                                     f"-k {sock} -c listen_addresses='' -c fsync={'on' if fsync else 'off'}", "start"]),
                        check=True, capture_output=True)
     except (subprocess.CalledProcessError, OSError):
         shutil.rmtree(base, ignore_errors=True)

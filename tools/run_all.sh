@@ -7,8 +7,16 @@ HOST=${HOST:-127.0.0.1}
 WEB_PORT=${WEB_PORT:-5000}
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
+# One Rasa process answers one message at a time; two share the load of many
+# conversations and still fit the 1.5 GB memory budget (docs/performance.md).
+RASA_PROCESSES=${RASA_PROCESSES:-2}
+rasa_ports=()
+for i in $(seq 0 $((RASA_PROCESSES - 1))); do rasa_ports+=($((RASA_PORT + i))); done
 export WEBAPP_API_URL=${WEBAPP_API_URL:-http://$HOST:$WEB_PORT}
-export RASA_URL=${RASA_URL:-http://$HOST:$RASA_PORT}
+if [ -z "${RASA_URL:-}" ]; then
+  RASA_URL=$(printf "http://$HOST:%s," "${rasa_ports[@]}"); RASA_URL=${RASA_URL%,}
+fi
+export RASA_URL
 mkdir -p instance/logs
 pids=()
 
@@ -32,15 +40,17 @@ trap 'stop_all; exit 130' INT TERM
 (cd bot && SANIC_HOST=$HOST exec setsid .venv/bin/python -m rasa_sdk --actions actions -p "$ACTIONS_PORT" \
    >../instance/logs/actions.log 2>&1) &
 pids+=($!)
-(cd bot && exec setsid .venv/bin/rasa run -i "$HOST" -p "$RASA_PORT" --enable-api \
-   --model models --endpoints endpoints.yml --credentials credentials.yml \
-   >../instance/logs/rasa.log 2>&1) &
-pids+=($!)
+for port in "${rasa_ports[@]}"; do
+  (cd bot && exec setsid .venv/bin/python scripts/rasa_server.py run -i "$HOST" -p "$port" --enable-api \
+     --model models --endpoints endpoints.yml --credentials credentials.yml \
+     >"../instance/logs/rasa-$port.log" 2>&1) &
+  pids+=($!)
+done
 (exec setsid .venv/bin/gunicorn --bind "$HOST:$WEB_PORT" --workers 2 --threads 4 \
    --access-logfile - 'webapp:create_app()' >instance/logs/webapp.log 2>&1) &
 pids+=($!)
 
-echo "Rester chez soi: http://localhost:$WEB_PORT  (Rasa on :$RASA_PORT, actions on :$ACTIONS_PORT)"
+echo "Rester chez soi: http://localhost:$WEB_PORT  (Rasa on ${rasa_ports[*]}, actions on :$ACTIONS_PORT)"
 echo "logs in instance/logs/; Ctrl-C stops everything"
 wait -n "${pids[@]}"
 echo "a process stopped on its own; see instance/logs/" >&2

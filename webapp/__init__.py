@@ -71,10 +71,35 @@ def create_app(config: Config | dict | None = None) -> Flask:
             "text_dir": text_direction(lang),
             "other_languages": other,
             "current_path": request.full_path.rstrip("?") if request else "/",
-            "national_numbers": national_numbers(app, lang),
+            "national_numbers": _Lazy(lambda: national_numbers(app, lang)),
         }
 
     return app
+
+
+class _Lazy:
+    """A list computed the first time a template reads it.
+
+    The context processor runs for every template, partials included (the
+    chat widget renders two per message); most never show the numbers.
+    """
+
+    def __init__(self, load):
+        self._load, self._value = load, None
+
+    def _get(self) -> list:
+        if self._value is None:
+            self._value = self._load()
+        return self._value
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def __bool__(self) -> bool:
+        return bool(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
 
 
 def national_numbers(app: Flask, lang: str) -> list[dict]:

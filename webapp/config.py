@@ -49,7 +49,8 @@ class Config:
     SESSION_LIFETIME_MINUTES: int = 120
     # Largest accepted request body, in bytes.
     MAX_CONTENT_LENGTH: int = 1_000_000
-    # Local Rasa server (REST channel) and its timeout in seconds.
+    # Local Rasa server(s), REST channel: one URL, or several comma-separated
+    # (each conversation always goes to the same one); timeout in seconds.
     RASA_URL: str = "http://127.0.0.1:5005"
     RASA_TIMEOUT: float = 5.0
     # Longest chat message accepted, in characters, and messages per minute per session.

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Flask
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import DateTime, String, Text, delete, select
+from sqlalchemy import DateTime, String, Text, delete, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import CallbackDict
 
@@ -52,7 +52,9 @@ class DatabaseSessionInterface(SessionInterface):
         if sid and len(sid) <= 64:
             maker = app.extensions["db_sessionmaker"]
             with maker() as db:
-                row = db.get(WebSession, sid)
+                # Two columns, no ORM object: this runs on every request.
+                row = db.execute(select(WebSession.data, WebSession.expires_at)
+                                 .where(WebSession.id == sid)).first()
                 if row is not None:
                     expires = row.expires_at
                     if expires.tzinfo is None:
@@ -76,13 +78,14 @@ class DatabaseSessionInterface(SessionInterface):
         if session.sid is None:
             session.sid = secrets.token_urlsafe(32)
         if session.modified or session.new or self.should_set_cookie(app, session):
+            values = {"data": json.dumps(dict(session), default=str), "expires_at": expires}
             with app.extensions["db_sessionmaker"]() as db:
-                row = db.get(WebSession, session.sid)
-                if row is None:
-                    row = WebSession(id=session.sid)
-                    db.add(row)
-                row.data = json.dumps(dict(session), default=str)
-                row.expires_at = expires
+                # One statement for a known session (the chat saves on every
+                # message); an insert for a new one, or one purged meanwhile.
+                updated = 0 if session.new else db.execute(
+                    update(WebSession).where(WebSession.id == session.sid).values(**values)).rowcount
+                if not updated:
+                    db.execute(insert(WebSession).values(id=session.sid, **values))
                 db.commit()
             response.set_cookie(
                 COOKIE_NAME, session.sid, expires=expires, httponly=True,

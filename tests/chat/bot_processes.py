@@ -18,7 +18,8 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 BOT_DIR = ROOT / "bot"
 BOT_PYTHON = BOT_DIR / ".venv" / "bin" / "python"
-MODEL = BOT_DIR / "models" / "rester-chez-soi.tar.gz"
+# BOT_MODEL lets a benchmark compare another trained model with the same harness.
+MODEL = Path(os.environ.get("BOT_MODEL") or BOT_DIR / "models" / "rester-chez-soi.tar.gz")
 
 
 def free_port() -> int:
@@ -38,11 +39,16 @@ def bot_available() -> str | None:
 
 @dataclass
 class BotProcesses:
+    # The site's RASA_URL setting: one URL, or several comma-separated.
     rasa_url: str
     actions_url: str
     processes: list = field(default_factory=list)
     startup_seconds: float = 0.0
     log_dir: Path | None = None
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return self.rasa_url.split(",")
 
     def pids(self) -> list[int]:
         return [p.pid for p in self.processes]
@@ -58,9 +64,9 @@ class BotProcesses:
                 process.kill()
 
 
-def start(webapp_api_url: str, timeout: float = 300.0) -> BotProcesses:
-    """Start the action server and Rasa; return once Rasa answers a message."""
-    rasa_port, actions_port = free_port(), free_port()
+def start(webapp_api_url: str, timeout: float = 300.0, rasa_processes: int = 1) -> BotProcesses:
+    """Start the action server and Rasa (one process or more); return once every Rasa answers."""
+    rasa_ports, actions_port = [free_port() for _ in range(rasa_processes)], free_port()
     log_dir = Path(tempfile.mkdtemp(prefix="rcs-bot-"))
     endpoints = log_dir / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
@@ -70,23 +76,30 @@ def start(webapp_api_url: str, timeout: float = 300.0) -> BotProcesses:
     actions = subprocess.Popen(
         [str(BOT_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
         cwd=BOT_DIR, env=env, stdout=open(log_dir / "actions.log", "w"), stderr=subprocess.STDOUT)
-    rasa = subprocess.Popen(
-        [str(BOT_DIR / ".venv" / "bin" / "rasa"), "run", "--model", str(MODEL),
+    # The same launcher as `make run` (scripts/rasa_server.py: `rasa run` plus
+    # one documented fix), so tests and benchmarks measure what is served.
+    rasas = [subprocess.Popen(
+        [str(BOT_PYTHON), "scripts/rasa_server.py", "run", "--model", str(MODEL),
          "--endpoints", str(endpoints), "--credentials", str(BOT_DIR / "credentials.yml"),
-         "--interface", "127.0.0.1", "--port", str(rasa_port), "--quiet"],
-        cwd=BOT_DIR, env=env, stdout=open(log_dir / "rasa.log", "w"), stderr=subprocess.STDOUT)
-    bot = BotProcesses(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}",
-                       [actions, rasa], log_dir=log_dir)
+         "--interface", "127.0.0.1", "--port", str(port), "--quiet"],
+        cwd=BOT_DIR, env=env, stdout=open(log_dir / f"rasa-{port}.log", "w"), stderr=subprocess.STDOUT)
+        for port in rasa_ports]
+    bot = BotProcesses(",".join(f"http://127.0.0.1:{port}" for port in rasa_ports),
+                       f"http://127.0.0.1:{actions_port}", [actions, *rasas], log_dir=log_dir)
     deadline = time.monotonic() + timeout
+    waiting = list(bot.rasa_urls)
     while time.monotonic() < deadline:
         if any(p.poll() is not None for p in bot.processes):
             bot.stop()
             raise RuntimeError(f"a bot process exited; logs in {log_dir}")
         try:
             ready_actions = requests.get(f"{bot.actions_url}/health", timeout=2).status_code == 200
-            reply = requests.post(f"{bot.rasa_url}/webhooks/rest/webhook",
-                                  json={"sender": "readiness-probe", "message": "bonjour"}, timeout=10)
-            if ready_actions and reply.status_code == 200 and reply.json():
+            for url in list(waiting):
+                reply = requests.post(f"{url}/webhooks/rest/webhook",
+                                      json={"sender": "readiness-probe", "message": "bonjour"}, timeout=10)
+                if ready_actions and reply.status_code == 200 and reply.json():
+                    waiting.remove(url)
+            if not waiting:
                 bot.startup_seconds = time.monotonic() - started
                 return bot
         except (requests.RequestException, ValueError):
