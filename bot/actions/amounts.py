@@ -7,7 +7,9 @@ _NUMBER = r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?:,\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _WITH_CURRENCY = re.compile(
     rf"(?:€\s*(?P<before>{_NUMBER}))|(?:(?P<after>{_NUMBER})\s*{_CURRENCY})", re.IGNORECASE
 )
-_BARE = re.compile(rf"(?<![\d/])(?P<n>{_NUMBER})(?![\d/])")
+# A bare number followed by a unit counts something else: "3 mois de loyer".
+_NOT_MONEY = r"\s*(?:mois|months?|loyers?|ans?|annees?|years?|semaines?|weeks?|jours?|days?)\b"
+_BARE = re.compile(rf"(?<![\d/])(?P<n>{_NUMBER})(?![\d/])(?!{_NOT_MONEY})", re.IGNORECASE)
 
 _UNITS = {
     "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,

@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from .texts import ASK, ASK_BUTTONS, lang_of
+from .texts import lang_of, question
 
 
 class AskSlotAction(Action, ABC):
@@ -20,11 +20,8 @@ class AskSlotAction(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
-        lang = lang_of(tracker)
-        buttons = [{"title": titles.get(lang) or titles["fr"], "payload": payload}
-                   for payload, titles in ASK_BUTTONS.get(self.slot, [])]
-        dispatcher.utter_message(text=ASK[self.slot].get(lang) or ASK[self.slot]["fr"],
-                                 buttons=buttons)
+        wording, buttons = question(self.slot, tracker.get_slot("role"), lang_of(tracker))
+        dispatcher.utter_message(text=wording, buttons=buttons)
         return []
 
 
@@ -62,3 +59,23 @@ class ActionAskCommandementDeQuitterDate(AskSlotAction):
 
 class ActionAskDebtEur(AskSlotAction):
     slot = "debt_eur"
+
+
+class ActionAskMonthlyIncomeEur(AskSlotAction):
+    slot = "monthly_income_eur"
+
+
+class ActionAskHouseholdSize(AskSlotAction):
+    slot = "household_size"
+
+
+class ActionAskHousingBenefit(AskSlotAction):
+    slot = "housing_benefit"
+
+
+class ActionAskPrivateSectorEmployee(AskSlotAction):
+    slot = "private_sector_employee"
+
+
+class ActionAskDebts(AskSlotAction):
+    slot = "debts"

@@ -13,6 +13,13 @@ _FILLER = re.compile(
     r"it was|about|around|i think|on|le|the)\b",
     re.IGNORECASE,
 )
+# A day of the month alone ("le 20"): dateparser keeps the current month even
+# when that puts the day on the wrong side of today.
+_BARE_DAY = re.compile(r"^(?:le\s+|the\s+|on the\s+)?(\d{1,2})(?:er|st|nd|rd|th)?$", re.IGNORECASE)
+# A year written out: "2026", "12/03/26". Without one, the year is a guess.
+_EXPLICIT_YEAR = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+# How far from today a day without a year is taken as meant.
+_NEAR = dt.timedelta(days=183)
 
 
 def parse_date(text: str, today: dt.date, prefer: str = "past") -> Optional[dt.date]:
@@ -31,6 +38,9 @@ def parse_date(text: str, today: dt.date, prefer: str = "past") -> Optional[dt.d
         "RETURN_AS_TIMEZONE_AWARE": False,
     }
     cleaned = " ".join(text.strip().split())
+    bare = _BARE_DAY.match(cleaned)
+    if bare:
+        return _nearest_day_of_month(int(bare.group(1)), today, prefer)
     for candidate in (cleaned, _FILLER.sub(" ", cleaned)):
         parsed = dateparser.parse(candidate, languages=LANGUAGES, settings=settings)
         if parsed:
@@ -42,3 +52,40 @@ def parse_date(text: str, today: dt.date, prefer: str = "past") -> Optional[dt.d
         if re.search(r"\d", matched_text) or len(matched_text.strip()) >= 4:
             return parsed.date()
     return None
+
+
+def _nearest_day_of_month(day: int, today: dt.date, prefer: str) -> Optional[dt.date]:
+    """That day in this month, or the nearest month on the preferred side of today."""
+    step = 1 if prefer == "future" else -1
+    year, month = today.year, today.month
+    for _ in range(13):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:  # day 31 in a 30-day month, or day 0
+            candidate = None
+        if candidate is not None and (candidate >= today if step == 1 else candidate <= today):
+            return candidate
+        month += step
+        if month == 0:
+            year, month = year - 1, 12
+        elif month == 13:
+            year, month = year + 1, 1
+    return None
+
+
+def parse_upcoming_date(text: str, today: dt.date) -> Optional[dt.date]:
+    """The date of an event expected ahead (a hearing), read relative to ``today``.
+
+    A day without a year is read forward ("le 5 janvier" in November is next
+    January), except when that lands more than six months away while the
+    same day fell in the last six months: on 23 November, "le 12 novembre"
+    is the hearing that has just passed, not one a year ahead, and the form
+    must say it has passed.
+    """
+    ahead = parse_date(text, today, prefer="future")
+    if ahead is None or ahead - today <= _NEAR or _EXPLICIT_YEAR.search(text or ""):
+        return ahead
+    behind = parse_date(text, today, prefer="past")
+    if behind is not None and dt.timedelta(0) < today - behind <= _NEAR:
+        return behind
+    return ahead

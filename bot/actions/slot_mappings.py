@@ -1,14 +1,26 @@
 """Slots read from every message, inside or outside the form."""
-from typing import Any, Dict, Text
+from typing import Any, Dict, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
+from . import answers, dialogue
 from .amounts import parse_amount
 from .communes import resolve_commune_entity
 from .texts import lang_of
+
+# Answers typed to an aid question that the NLU reads as a question on the same
+# topic ("je touche l'apl", "j'ai un dossier a la banque de france"): the form
+# leaves interruption intents to the rules, so the answer is read here, before
+# the form runs. The slot filled, the form is not rejected and goes on to the
+# next question; a real question ("c'est quoi l'apl ?") fills nothing, so the
+# form rejects it and the interruption rule answers it.
+_ANSWERS_READ_AS_QUESTIONS = {
+    "housing_benefit": frozenset({"question_apl", "demander_aide_financiere"}),
+    "debts": frozenset({"question_surendettement", "demander_aide_financiere"}),
+}
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -22,8 +34,10 @@ class ValidateSlotMappings(ValidationAction):
     def extract_debt_eur(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: DomainDict) -> Dict[Text, Any]:
         # "jai recu un papier de l'huissier je dois 2000e": keep the 2000 so the
-        # form does not ask again. The form reads answers to its own question.
-        if tracker.get_slot("requested_slot") == "debt_eur":
+        # form does not ask again. The form reads answers to its own question,
+        # and an amount given to an aid question ("je gagne 1200e", "300e
+        # d'apl") is not the rent debt.
+        if tracker.get_slot("requested_slot") in dialogue.ANSWER_SLOTS:
             return {}
         amount = parse_amount(tracker.latest_message.get("text") or "", require_currency=True)
         return {"debt_eur": amount} if amount is not None else {}
@@ -33,3 +47,61 @@ class ValidateSlotMappings(ValidationAction):
         if tracker.active_loop.get("name") or tracker.get_slot("commune"):
             return {}
         return resolve_commune_entity(tracker)
+
+    def extract_housing_benefit(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> Dict[Text, Any]:
+        value = self._answer_read_as_question(tracker, "housing_benefit")
+        if value is None:
+            return {}
+        read = answers.read_housing_benefit(value, tracker.get_slot("role"))
+        return {"housing_benefit": read} if read is not None else {}
+
+    def extract_debts(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: DomainDict) -> Dict[Text, Any]:
+        value = self._answer_read_as_question(tracker, "debts")
+        if value is None:
+            return {}
+        read = answers.read_debts(value)
+        return {"debts": read} if read is not None else {}
+
+    # A household answering about money or work ("je dois 3 mois", "c'est
+    # verse au proprio", "je suis au chomage") can trigger an intent or an
+    # entity that maps to the role or the stage; it must not change them.
+    def validate_role(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: DomainDict) -> Dict[Text, Any]:
+        return self._keep_while_answering(tracker, "role", value)
+
+    def validate_stage(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: DomainDict) -> Dict[Text, Any]:
+        return self._keep_while_answering(tracker, "stage", value)
+
+    # --- helpers -----------------------------------------------------------------
+    @staticmethod
+    def _answer_read_as_question(tracker: Tracker, slot: str) -> Optional[str]:
+        """The text of this message when it answers ``slot`` under a question intent."""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if (tracker.active_loop.get("name") != "triage_form"
+                or tracker.get_slot("requested_slot") != slot
+                or intent not in _ANSWERS_READ_AS_QUESTIONS[slot]):
+            return None
+        return tracker.latest_message.get("text") or ""
+
+    @staticmethod
+    def _keep_while_answering(tracker: Tracker, slot: str, value: Any) -> Dict[Text, Any]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if (tracker.active_loop.get("name") != "triage_form"
+                or tracker.get_slot("requested_slot") not in dialogue.ANSWER_SLOTS
+                or intent in dialogue.URGENT_INTENTS):
+            return {slot: value}
+        before = value_before_this_message(tracker, slot)
+        return {slot: before if before is not None else value}
+
+
+def value_before_this_message(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the latest user message was read."""
+    events = tracker.events or []
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    for event in reversed(events[:last_user]):
+        if event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None

@@ -26,6 +26,47 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "fr": "Je n'ai pas compris ce montant. Écrivez par exemple « 1800 € », ou répondez « je ne sais pas ».",
         "en": "I did not understand that amount. Write for example “€1,800”, or answer “I don't know”.",
     },
+    "not_understood_choice": {
+        "fr": "Je n'ai pas compris. Choisissez une des réponses proposées, ou « je ne sais pas ».",
+        "en": "I did not understand. Choose one of the answers offered, or “I don't know”.",
+    },
+    "not_understood_household_size": {
+        "fr": "Je n'ai pas compris. Écrivez le nombre de personnes (entre 1 et 30), par exemple « 3 », ou répondez « je ne sais pas ».",
+        "en": "I did not understand. Write the number of people (between 1 and 30), for example “3”, or answer “I don't know”.",
+    },
+    # "oui" alone to the housing-benefit question: the API needs to know who
+    # receives it, and guessing would put a wrong fact in the referral.
+    "housing_benefit_who.tenant": {
+        "fr": "D'accord. Est-elle versée à vous, ou directement à votre propriétaire ?",
+        "en": "All right. Is it paid to you, or directly to your landlord?",
+    },
+    "housing_benefit_who.landlord": {
+        "fr": "D'accord. Est-elle versée directement à vous, ou à votre locataire ?",
+        "en": "All right. Is it paid directly to you, or to your tenant?",
+    },
+    # Dates on the wrong side of today: said at the question, before the site
+    # would refuse them. A past hearing only gets advice; the stage is the
+    # household's own answer and stays as it is.
+    "date_in_future.lease_date": {
+        "fr": "Le {date} n'est pas encore arrivé : le bail a forcément été signé avant aujourd'hui. Vérifiez l'année, ou répondez « je ne sais pas ».",
+        "en": "{date} has not come yet: the lease was signed before today. Check the year, or answer “I don't know”.",
+    },
+    "date_in_future.commandement_date": {
+        "fr": "Le {date} n'est pas encore arrivé : la date d'un commandement de payer déjà reçu est passée. Vérifiez la date écrite sur le papier, ou répondez « je ne sais pas ».",
+        "en": "{date} has not come yet: an order to pay you have already received has a past date. Check the date written on the paper, or answer “I don't know”.",
+    },
+    "date_in_future.judgment_served_date": {
+        "fr": "Le {date} n'est pas encore arrivé : donnez le jour où le jugement vous a été remis, qui est passé, ou répondez « je ne sais pas ».",
+        "en": "{date} has not come yet: give the day the judgment was served on you, which is past, or answer “I don't know”.",
+    },
+    "date_in_future.commandement_de_quitter_date": {
+        "fr": "Le {date} n'est pas encore arrivé : donnez la date écrite sur le commandement de quitter les lieux que vous avez reçu, ou répondez « je ne sais pas ».",
+        "en": "{date} has not come yet: give the date written on the order to leave you received, or answer “I don't know”.",
+    },
+    "hearing_date_past": {
+        "fr": "Le {date} est déjà passé. Si l'audience a eu lieu, le juge a peut-être déjà rendu sa décision (le jugement) : contactez vite le CDAD (aide juridique gratuite) ou le point-justice au 3039 pour savoir où en est votre dossier. Si la date est fausse, écrivez la bonne ; sinon répondez « je ne sais pas ».",
+        "en": "{date} has already passed. If the hearing took place, the judge may already have given a decision (the judgment): contact the CDAD (free legal help) or the point-justice on 3039 quickly to find out where your case stands. If the date is wrong, write the right one; otherwise answer “I don't know”.",
+    },
     "commune_not_found": {
         "fr": "Je ne trouve pas « {query} » parmi les communes du Territoire de Belfort. Vérifiez l'orthographe ou donnez le code postal (90…).",
         "en": "I cannot find “{query}” among the communes of the Territoire de Belfort. Check the spelling or give the postcode (90…).",
@@ -129,7 +170,35 @@ ASK: Dict[str, Dict[str, str]] = {
         "fr": "Quel est le montant de la dette de loyer, à peu près ? (par exemple « 1800 € ») Vous pouvez répondre « je ne sais pas ».",
         "en": "Roughly how much rent is owed? (for example “€1,800”) You can answer “I don't know”.",
     },
+    # The aid questions (questions_by_stage.yml says when each is asked).
+    "monthly_income_eur": {
+        "fr": "Combien votre foyer gagne-t-il par mois, à peu près ? (par exemple « 1200 € ») C'est pour savoir si le Fonds de solidarité pour le logement (FSL) peut vous aider. Vous pouvez répondre « je ne sais pas ».",
+        "en": "Roughly how much does your household earn per month? (for example “€1,200”) This is to know whether the housing solidarity fund (FSL) can help you. You can answer “I don't know”.",
+    },
+    "household_size": {
+        "fr": "Combien de personnes vivent dans le logement, vous compris·e ? (par exemple « 3 »)",
+        "en": "How many people live in the home, including you? (for example “3”)",
+    },
+    "housing_benefit": {
+        "fr": "Recevez-vous une aide au logement de la CAF ou de la MSA (APL ou allocation logement) ?",
+        "en": "Do you receive housing benefit from the CAF or MSA (APL or allocation logement)?",
+    },
+    # The landlord answers about the tenant's benefit (the CAF report).
+    "housing_benefit.landlord": {
+        "fr": "Votre locataire reçoit-il une aide au logement de la CAF ou de la MSA (APL ou allocation logement) ?",
+        "en": "Does your tenant receive housing benefit from the CAF or MSA (APL or allocation logement)?",
+    },
+    "private_sector_employee": {
+        "fr": "Êtes-vous salarié·e d'une entreprise privée (pas agricole) ?",
+        "en": "Are you an employee of a private company (not in farming)?",
+    },
+    "debts": {
+        "fr": "Avez-vous d'autres dettes (crédits, factures, impôts…) ?",
+        "en": "Do you have other debts (loans, bills, taxes…)?",
+    },
 }
+
+DONT_KNOW_BUTTON = ("/ne_sais_pas", {"fr": "Je ne sais pas", "en": "I don't know"})
 
 ASK_BUTTONS: Dict[str, List[Tuple[str, Dict[str, str]]]] = {
     "role": [
@@ -143,6 +212,32 @@ ASK_BUTTONS: Dict[str, List[Tuple[str, Dict[str, str]]]] = {
         ('/choisir_etape{"stage": "jugement"}', {"fr": "Jugement d'expulsion", "en": "Eviction judgment"}),
         ('/choisir_etape{"stage": "commandement_de_quitter"}', {"fr": "Commandement de quitter les lieux", "en": "Order to leave (commandement de quitter les lieux)"}),
         ('/choisir_etape{"stage": "unknown"}', {"fr": "Je ne sais pas", "en": "I don't know"}),
+    ],
+    # Choices carry their value in the `answer` entity; "Je ne sais pas"
+    # leaves the field out of the API call.
+    "housing_benefit": [
+        ('/affirmer{"answer": "paid_to_tenant"}', {"fr": "Oui, elle m'est versée", "en": "Yes, it is paid to me"}),
+        ('/affirmer{"answer": "paid_to_landlord"}', {"fr": "Oui, elle est versée à mon propriétaire", "en": "Yes, it is paid to my landlord"}),
+        ('/nier{"answer": "none"}', {"fr": "Non", "en": "No"}),
+        DONT_KNOW_BUTTON,
+    ],
+    "housing_benefit.landlord": [
+        ('/affirmer{"answer": "paid_to_landlord"}', {"fr": "Oui, elle m'est versée directement", "en": "Yes, it is paid directly to me"}),
+        ('/affirmer{"answer": "paid_to_tenant"}', {"fr": "Oui, elle est versée au locataire", "en": "Yes, it is paid to the tenant"}),
+        ('/nier{"answer": "none"}', {"fr": "Non", "en": "No"}),
+        DONT_KNOW_BUTTON,
+    ],
+    "private_sector_employee": [
+        ("/affirmer", {"fr": "Oui", "en": "Yes"}),
+        ("/nier", {"fr": "Non", "en": "No"}),
+        DONT_KNOW_BUTTON,
+    ],
+    "debts": [
+        ('/nier{"answer": "none"}', {"fr": "Non", "en": "No"}),
+        ('/affirmer{"answer": "other_debts"}', {"fr": "Oui, sans dossier de surendettement", "en": "Yes, but no over-indebtedness file"}),
+        ('/affirmer{"answer": "filed"}', {"fr": "J'ai déposé un dossier de surendettement", "en": "I filed an over-indebtedness case"}),
+        ('/affirmer{"answer": "admissible"}', {"fr": "Mon dossier de surendettement est recevable", "en": "My over-indebtedness file was declared admissible"}),
+        DONT_KNOW_BUTTON,
     ],
 }
 
@@ -172,6 +267,15 @@ def lang_of(tracker: Tracker) -> str:
         return lang
     slot = tracker.get_slot("lang")
     return slot if slot in LANGS else "fr"
+
+
+def question(slot: str, role: Optional[str], lang: str) -> Tuple[str, List[Dict[str, str]]]:
+    """The form's question for ``slot`` and its buttons, worded for the role."""
+    texts = ASK.get(f"{slot}.{role}") or ASK[slot]
+    choices = ASK_BUTTONS.get(f"{slot}.{role}", ASK_BUTTONS.get(slot, []))
+    buttons = [{"title": titles.get(lang) or titles["fr"], "payload": payload}
+               for payload, titles in choices]
+    return texts.get(lang) or texts["fr"], buttons
 
 
 def text(key: str, lang: str, **values: Any) -> str:

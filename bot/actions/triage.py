@@ -8,13 +8,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from . import dialogue
+from . import answers, dialogue
 from .texts import DETAILS_URL, REFERRAL_URL, kind_label, lang_of, text
 from .webapp_api import TriageRejected, WebappApi, WebappUnavailable
 
 # Slots sent as they are; "unknown" and empty answers are left out so the API
-# applies its own defaults (e.g. the note on leases of unknown date).
-REQUEST_SLOTS = ("role", "stage", "commune", "debt_eur") + dialogue.DATE_SLOTS
+# applies its own defaults (e.g. the note on leases of unknown date, the FSL
+# "income unknown" reason).
+REQUEST_SLOTS = ("role", "stage", "commune", "debt_eur", "monthly_income_eur",
+                 "household_size", "housing_benefit") + dialogue.DATE_SLOTS
 
 _MONTHS = {
     "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -32,6 +34,12 @@ def triage_request(tracker: Tracker, lang: str) -> Dict[str, Any]:
         if value in (None, "", dialogue.UNKNOWN):
             continue
         request[slot] = value
+    # The API wants an integer; a JSON round trip may have made it 3.0.
+    if isinstance(request.get("household_size"), float):
+        request["household_size"] = int(request["household_size"])
+    # Yes/no and the debts choice become the API's booleans and choices.
+    request.update(answers.to_request({slot: tracker.get_slot(slot)
+                                       for slot in ("private_sector_employee", "debts")}))
     return request
 
 

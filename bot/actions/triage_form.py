@@ -1,4 +1,8 @@
-"""Validator of the triage form: reads each answer, accepts "je ne sais pas"."""
+"""Validator of the triage form: reads each answer, accepts "je ne sais pas".
+
+An answer it cannot read, or a date on the wrong side of today, is refused
+with a message saying why; the form then asks the same question again.
+"""
 import datetime as dt
 from typing import Any, Dict, List, Optional, Text
 
@@ -7,12 +11,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from . import dialogue
+from . import answers, dialogue
 from .amounts import parse_amount
 from .communes import candidates, commune_entity
-from .dates import parse_date
+from .dates import parse_date, parse_upcoming_date
 from .texts import lang_of, text
+from .triage import format_date
 from .webapp_api import WebappApi, WebappUnavailable
+
+# The API's upper bound for an amount (webapp/triage/situation.py).
+MAX_AMOUNT_EUR = 10_000_000
 
 
 def today() -> dt.date:
@@ -34,7 +42,8 @@ class ValidateTriageForm(FormValidationAction):
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
-        return dialogue.required_slots(tracker.get_slot("role"), tracker.get_slot("stage"))
+        return dialogue.required_slots(tracker.get_slot("role"), tracker.get_slot("stage"),
+                                       tracker.slots)
 
     # --- helpers -----------------------------------------------------------
     @staticmethod
@@ -117,10 +126,19 @@ class ValidateTriageForm(FormValidationAction):
             return {}
         if self._intent(tracker) in dialogue.DONT_KNOW:
             return {slot: dialogue.UNKNOWN}
-        prefer = "future" if slot in dialogue.FUTURE_DATE_SLOTS else "past"
-        parsed = parse_date(self._text(tracker), today(), prefer=prefer)
+        lang, day = lang_of(tracker), today()
+        upcoming = slot in dialogue.FUTURE_DATE_SLOTS
+        parsed = (parse_upcoming_date(self._text(tracker), day) if upcoming
+                  else parse_date(self._text(tracker), day, prefer="past"))
         if parsed is None:
-            dispatcher.utter_message(text=text("not_understood_date", lang_of(tracker)))
+            dispatcher.utter_message(text=text("not_understood_date", lang))
+            return {slot: None}
+        shown = format_date(parsed.isoformat(), lang)
+        if upcoming and parsed < day:
+            dispatcher.utter_message(text=text("hearing_date_past", lang, date=shown))
+            return {slot: None}
+        if not upcoming and parsed > day:
+            dispatcher.utter_message(text=text(f"date_in_future.{slot}", lang, date=shown))
             return {slot: None}
         return {slot: parsed.isoformat()}
 
@@ -138,3 +156,83 @@ class ValidateTriageForm(FormValidationAction):
 
     def extract_commandement_de_quitter_date(self, dispatcher, tracker, domain):
         return self._extract_date("commandement_de_quitter_date", dispatcher, tracker)
+
+    # --- the aid questions ---------------------------------------------------
+    def extract_monthly_income_eur(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> Dict[Text, Any]:
+        if not self._asked(tracker, "monthly_income_eur"):
+            return {}
+        said = self._text(tracker)
+        if answers.reads_as_no_income(said):
+            return {"monthly_income_eur": 0.0}
+        if self._intent(tracker) in dialogue.DONT_KNOW:
+            return {"monthly_income_eur": dialogue.UNKNOWN}
+        amount = parse_amount(said, require_currency=False)
+        if amount is None or amount > MAX_AMOUNT_EUR:
+            dispatcher.utter_message(text=text("not_understood_amount", lang_of(tracker)))
+            return {"monthly_income_eur": None}
+        return {"monthly_income_eur": amount}
+
+    def extract_household_size(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> Dict[Text, Any]:
+        if not self._asked(tracker, "household_size"):
+            return {}
+        if self._intent(tracker) in dialogue.DONT_KNOW:
+            return {"household_size": dialogue.UNKNOWN}
+        size = answers.read_household_size(self._text(tracker))
+        if size is None:
+            dispatcher.utter_message(text=text("not_understood_household_size", lang_of(tracker)))
+        return {"household_size": size}
+
+    def extract_housing_benefit(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> Dict[Text, Any]:
+        if not self._asked(tracker, "housing_benefit"):
+            return {}
+        lang, role, intent = lang_of(tracker), tracker.get_slot("role"), self._intent(tracker)
+        value = answers.button_answer(tracker)
+        if value in answers.HOUSING_BENEFIT:
+            return {"housing_benefit": value}
+        if intent == "ne_sais_pas":
+            return {"housing_benefit": dialogue.UNKNOWN}
+        value = answers.read_housing_benefit(self._text(tracker), role)
+        if value is None and intent == "nier":
+            value = "none"
+        if value is not None:
+            return {"housing_benefit": value}
+        if intent == "affirmer":
+            # "oui": the API needs to know who receives it; ask, do not guess.
+            who = "landlord" if role == "landlord" else "tenant"
+            dispatcher.utter_message(text=text(f"housing_benefit_who.{who}", lang))
+        else:
+            dispatcher.utter_message(text=text("not_understood_choice", lang))
+        return {"housing_benefit": None}
+
+    def extract_private_sector_employee(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                        domain: DomainDict) -> Dict[Text, Any]:
+        if not self._asked(tracker, "private_sector_employee"):
+            return {}
+        intent = self._intent(tracker)
+        if intent == "ne_sais_pas":
+            return {"private_sector_employee": dialogue.UNKNOWN}
+        # Words first: "non, je suis en cdi" is a yes whatever the intent.
+        value = answers.read_employee(self._text(tracker))
+        value = value or {"affirmer": "yes", "nier": "no"}.get(intent)
+        if value is None:
+            dispatcher.utter_message(text=text("not_understood_choice", lang_of(tracker)))
+        return {"private_sector_employee": value}
+
+    def extract_debts(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: DomainDict) -> Dict[Text, Any]:
+        if not self._asked(tracker, "debts"):
+            return {}
+        value = answers.button_answer(tracker)
+        if value in answers.DEBTS:
+            return {"debts": value}
+        intent = self._intent(tracker)
+        if intent == "ne_sais_pas":
+            return {"debts": dialogue.UNKNOWN}
+        value = answers.read_debts(self._text(tracker))
+        value = value or {"affirmer": "other_debts", "nier": "none"}.get(intent)
+        if value is None:
+            dispatcher.utter_message(text=text("not_understood_choice", lang_of(tracker)))
+        return {"debts": value}

@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import triage_form as triage_form_module
 from actions.amounts import parse_amount
-from actions.ask import ActionAskDebtEur, ActionAskRole, ActionAskStage
+from actions.ask import (ActionAskDebtEur, ActionAskDebts, ActionAskHousingBenefit,
+                         ActionAskPrivateSectorEmployee, ActionAskRole, ActionAskStage)
 from actions.dates import parse_date
 from actions.handoff import ActionHandleFallback, ActionOfferHandoff
 from actions.slot_mappings import ValidateSlotMappings
@@ -70,6 +71,12 @@ def test_parse_amount_accepts_bare_number_only_when_asked():
     assert parse_amount("1200", require_currency=False) == 1200.0
 
 
+@pytest.mark.parametrize("text", ["je dois 3 mois de loyer", "3 loyers", "2 mois et demi"])
+def test_months_of_rent_are_not_an_amount_even_when_asked(text):
+    """"je dois 3 mois de loyer" to the amount question is not a debt of 3 euros."""
+    assert parse_amount(text, require_currency=False) is None
+
+
 @pytest.mark.parametrize("text,prefer,expected", [
     ("le 3 octobre", "past", dt.date(2026, 10, 3)),
     ("hier", "past", dt.date(2026, 11, 22)),
@@ -126,19 +133,56 @@ def test_amount_told_in_first_message_is_kept(fake_site):
 
 
 # --- the form -------------------------------------------------------------------
+def required(slots):
+    return asyncio.run(ValidateTriageForm().required_slots(
+        [], CollectingDispatcher(), tracker(slots=slots), DOMAIN))
+
+
 def test_form_asks_dates_the_api_uses_for_order_to_pay():
-    """After a commandement, the form asks its date, the lease date, the debt."""
-    slots = asyncio.run(ValidateTriageForm().required_slots(
-        [], CollectingDispatcher(),
-        tracker(slots={"role": "tenant", "stage": "commandement_de_payer"}), DOMAIN))
-    assert slots == ["role", "stage", "commune", "commandement_date", "lease_date", "debt_eur"]
+    """After a commandement: its date, the lease date, the debt, then the aid questions."""
+    assert required({"role": "tenant", "stage": "commandement_de_payer"}) == [
+        "role", "stage", "commune", "commandement_date", "lease_date", "debt_eur",
+        "monthly_income_eur", "housing_benefit", "private_sector_employee", "debts"]
 
 
-def test_form_asks_landlord_only_the_commune():
-    """A landlord is oriented without any stage question."""
-    slots = asyncio.run(ValidateTriageForm().required_slots(
-        [], CollectingDispatcher(), tracker(slots={"role": "landlord"}), DOMAIN))
-    assert slots == ["role", "commune"]
+def test_form_asks_landlord_the_commune_and_the_housing_benefit():
+    """A landlord is oriented without any stage question; the benefit decides the CAF report."""
+    assert required({"role": "landlord"}) == ["role", "commune", "housing_benefit"]
+
+
+def test_form_asks_household_size_only_after_a_positive_income():
+    """The household size is asked once an income is known, not for "je ne sais pas" or 0."""
+    base = {"role": "tenant", "stage": "arrears"}
+    assert "household_size" in required(dict(base, monthly_income_eur=1300.0))
+    assert "household_size" not in required(dict(base, monthly_income_eur="unknown"))
+    assert "household_size" not in required(dict(base, monthly_income_eur=0.0))
+    assert "household_size" not in required(base)
+
+
+def test_form_skips_income_when_nothing_is_owed():
+    """A debt of 0 opens no FSL: no income question."""
+    assert "monthly_income_eur" not in required({"role": "tenant", "stage": "arrears", "debt_eur": 0.0})
+    assert "monthly_income_eur" in required({"role": "tenant", "stage": "arrears", "debt_eur": "unknown"})
+
+
+@pytest.mark.parametrize("stage,income,aids", [
+    ("arrears", True, True),
+    ("commandement_de_payer", True, True),
+    ("assignation", True, True),
+    ("unknown", True, True),
+    ("jugement", False, True),
+    ("commandement_de_quitter", False, True),
+    ("expulsion_scheduled", False, True),
+    ("illegal_eviction", False, False),
+])
+def test_aid_questions_follow_the_stages_the_api_uses(stage, income, aids):
+    """Income only before the judgment (FSL scale); benefit, job, debts at every stage but illegal eviction."""
+    slots = required({"role": "tenant", "stage": stage})
+    assert ("monthly_income_eur" in slots) is income
+    assert all((slot in slots) is aids for slot in ("housing_benefit", "private_sector_employee", "debts"))
+    if aids:
+        # Deciding date first, then the debt, then the aids.
+        assert slots[-3:] == ["housing_benefit", "private_sector_employee", "debts"]
 
 
 def test_form_resolves_commune_through_site(fake_site):
@@ -190,6 +234,265 @@ def test_form_reasks_an_unreadable_date():
     assert "date" in messages[0]["text"]
 
 
+# --- dates on the wrong side of today ---------------------------------------------
+@pytest.mark.parametrize("slot,stage,answer,shown", [
+    ("commandement_date", "commandement_de_payer", "le 3 decembre 2026", "3 décembre 2026"),
+    ("commandement_date", "commandement_de_payer", "demain", "24 novembre 2026"),
+    ("judgment_served_date", "jugement", "dans 10 jours", "3 décembre 2026"),
+    ("commandement_de_quitter_date", "commandement_de_quitter", "12/01/2027", "12 janvier 2027"),
+    ("lease_date", "commandement_de_payer", "mars 2027", "1 mars 2027"),
+])
+def test_form_refuses_a_past_event_dated_in_the_future(slot, stage, answer, shown):
+    """A paper already received cannot bear a future date: said plainly, asked again."""
+    tr = tracker(answer, requested_slot=slot,
+                 slots={"role": "tenant", "stage": stage, "commune": "90010",
+                        "commandement_date": "2026-10-03" if slot == "lease_date" else None})
+    messages, events = run(ValidateTriageForm(), tr)
+    assert slot_events(events)[slot] is None
+    assert slot_events(events)["requested_slot"] == slot
+    assert messages[0]["text"].startswith(f"Le {shown} n'est pas encore arrivé")
+    assert "je ne sais pas" in messages[0]["text"]
+
+
+def test_form_accepts_today_for_a_past_event():
+    tr = tracker("aujourd'hui", requested_slot="commandement_date",
+                 slots={"role": "tenant", "stage": "commandement_de_payer", "commune": "90010"})
+    messages, events = run(ValidateTriageForm(), tr)
+    assert slot_events(events)["commandement_date"] == "2026-11-23"
+    assert messages == []
+
+
+@pytest.mark.parametrize("answer,shown", [
+    ("hier", "22 novembre 2026"),
+    ("le 12 novembre", "12 novembre 2026"),  # not November 2027
+    ("le 2 octobre 2026", "2 octobre 2026"),
+])
+def test_form_says_a_past_hearing_may_mean_a_judgment(answer, shown):
+    """A hearing already past: the judgment may be given, call the CDAD; asked again, stage kept."""
+    tr = tracker(answer, requested_slot="hearing_date",
+                 slots={"role": "tenant", "stage": "assignation", "commune": "90010"})
+    messages, events = run(ValidateTriageForm(), tr)
+    assert slot_events(events)["hearing_date"] is None
+    assert slot_events(events)["requested_slot"] == "hearing_date"
+    assert "stage" not in slot_events(events)
+    said = messages[0]["text"]
+    assert said.startswith(f"Le {shown} est déjà passé")
+    assert "jugement" in said and "CDAD" in said and "je ne sais pas" in said
+
+
+def test_past_hearing_message_in_english():
+    tr = tracker("yesterday", requested_slot="hearing_date", metadata={"lang": "en"},
+                 slots={"role": "tenant", "stage": "assignation", "commune": "90010", "lang": "en"})
+    messages, _ = run(ValidateTriageForm(), tr)
+    assert messages[0]["text"].startswith("22 November 2026 has already passed")
+    assert "CDAD" in messages[0]["text"]
+
+
+@pytest.mark.parametrize("answer,expected", [
+    ("aujourd'hui", "2026-11-23"),
+    ("le 5 janvier", "2027-01-05"),
+    ("le 20", "2026-12-20"),
+    ("dans 10 jours", "2026-12-03"),
+])
+def test_form_accepts_a_hearing_today_or_ahead(answer, expected):
+    tr = tracker(answer, requested_slot="hearing_date",
+                 slots={"role": "tenant", "stage": "assignation", "commune": "90010"})
+    messages, events = run(ValidateTriageForm(), tr)
+    assert slot_events(events)["hearing_date"] == expected
+    assert messages == []
+
+
+def test_hearing_date_past_accepts_dont_know_next():
+    """After the warning, "je ne sais pas" moves on."""
+    tr = tracker("je sais pas", intent="ne_sais_pas", requested_slot="hearing_date",
+                 slots={"role": "tenant", "stage": "assignation", "commune": "90010"})
+    _, events = run(ValidateTriageForm(), tr)
+    assert slot_events(events)["hearing_date"] == "unknown"
+    assert slot_events(events)["requested_slot"] == "debt_eur"
+
+
+# --- the aid questions -------------------------------------------------------------
+ARREARS = {"role": "tenant", "stage": "arrears", "commune": "90010", "debt_eur": 1500.0}
+
+
+AID_ORDER = ["monthly_income_eur", "household_size", "housing_benefit", "private_sector_employee", "debts"]
+
+
+def answer_form(text, intent, requested, slots=None, entities=None, metadata=None):
+    """The form at ``requested``, the questions before it answered "je ne sais pas"."""
+    earlier = {slot: "unknown" for slot in AID_ORDER[:AID_ORDER.index(requested)]}
+    tr = tracker(text, intent=intent, requested_slot=requested,
+                 slots={**ARREARS, **earlier, **(slots or {})}, entities=entities, metadata=metadata)
+    messages, events = run(ValidateTriageForm(), tr)
+    return messages, slot_events(events)
+
+
+@pytest.mark.parametrize("text,intent,expected,next_slot", [
+    ("1300 par mois", "donner_montant", 1300.0, "household_size"),
+    ("1 250 €", "donner_montant", 1250.0, "household_size"),
+    ("rien", "nier", 0.0, "housing_benefit"),
+    ("aucun revenu", "nier", 0.0, "housing_benefit"),
+    ("je prefere ne pas repondre", "ne_sais_pas", "unknown", "housing_benefit"),
+])
+def test_income_answers(text, intent, expected, next_slot):
+    """An amount, a nil income, or "je ne sais pas" (which skips the household size)."""
+    _, slots = answer_form(text, intent, "monthly_income_eur")
+    assert slots["monthly_income_eur"] == expected
+    assert slots["requested_slot"] == next_slot
+
+
+def test_income_not_understood_is_asked_again():
+    messages, slots = answer_form("le smic", "donner_montant", "monthly_income_eur")
+    assert slots["monthly_income_eur"] is None
+    assert slots["requested_slot"] == "monthly_income_eur"
+    assert "montant" in messages[0]["text"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("3", 3), ("trois", 3), ("on est 4", 4), ("moi et mes 2 enfants", 3),
+    ("je vis seule", 1), ("moi et mon mari", 2), ("2 adultes et 3 enfants", 5),
+    ("seule avec un enfant", 2), ("me and my 2 kids", 3), ("we are 5", 5),
+    ("j'ai un fils", 2), ("mon fils et moi", 2), ("family of 4", 4),
+])
+def test_household_size_read_from_words(text, expected):
+    _, slots = answer_form(text, "donner_taille_foyer", "household_size",
+                           slots={"monthly_income_eur": 1300.0})
+    assert slots["household_size"] == expected
+    assert slots["requested_slot"] == "housing_benefit"
+
+
+@pytest.mark.parametrize("text", ["moi et mes enfants", "3 ou 4", "40", "bof"])
+def test_household_size_unclear_is_asked_again(text):
+    messages, slots = answer_form(text, "donner_taille_foyer", "household_size",
+                                  slots={"monthly_income_eur": 1300.0})
+    assert slots["household_size"] is None
+    assert "nombre de personnes" in messages[0]["text"]
+
+
+@pytest.mark.parametrize("text,intent,entities,role,expected", [
+    ('/affirmer{"answer": "paid_to_landlord"}', "affirmer", [{"entity": "answer", "value": "paid_to_landlord"}], "tenant", "paid_to_landlord"),
+    ('/nier{"answer": "none"}', "nier", [{"entity": "answer", "value": "none"}], "tenant", "none"),
+    ("/ne_sais_pas", "ne_sais_pas", [], "tenant", "unknown"),
+    ("non", "nier", [], "tenant", "none"),
+    ("elle est versee au proprio", "choisir_role", [{"entity": "role", "value": "landlord"}], "tenant", "paid_to_landlord"),
+    ("oui c'est moi qui la touche", "affirmer", [], "tenant", "paid_to_tenant"),
+    ("je touche pas d'apl", "nier", [], "tenant", "none"),
+    ("oui elle m'est versee directement", "affirmer", [], "landlord", "paid_to_landlord"),
+    ("c'est le locataire qui la recoit", "affirmer", [], "landlord", "paid_to_tenant"),
+    ("yes it's paid to me", "affirmer", [], "tenant", "paid_to_tenant"),
+])
+def test_housing_benefit_answers(text, intent, entities, role, expected):
+    _, slots = answer_form(text, intent, "housing_benefit", slots={"role": role}, entities=entities)
+    assert slots["housing_benefit"] == expected
+
+
+def test_housing_benefit_bare_yes_asks_who_receives_it():
+    """"oui" alone: the API needs the recipient, so the form asks rather than guess."""
+    messages, slots = answer_form("oui", "affirmer", "housing_benefit")
+    assert slots["housing_benefit"] is None
+    assert slots["requested_slot"] == "housing_benefit"
+    assert messages[0]["text"] == "D'accord. Est-elle versée à vous, ou directement à votre propriétaire ?"
+    messages, _ = answer_form("yes", "affirmer", "housing_benefit", slots={"role": "landlord", "lang": "en"},
+                              metadata={"lang": "en"})
+    assert messages[0]["text"] == "All right. Is it paid directly to you, or to your tenant?"
+
+
+@pytest.mark.parametrize("text,intent,expected", [
+    ("/affirmer", "affirmer", "yes"),
+    ("non", "nier", "no"),
+    ("/ne_sais_pas", "ne_sais_pas", "unknown"),
+    ("je suis au chomage", "donner_situation_pro", "no"),
+    ("je suis en cdi", "donner_situation_pro", "yes"),
+    ("je suis fonctionnaire", "donner_situation_pro", "no"),
+    ("i'm retired", "donner_situation_pro", "no"),
+    # "chomage" read as the arrears intent must not matter.
+    ("au chomage", "loyer_impaye", "no"),
+])
+def test_private_sector_employee_answers(text, intent, expected):
+    _, slots = answer_form(text, intent, "private_sector_employee")
+    assert slots["private_sector_employee"] == expected
+    assert slots["requested_slot"] == "debts"
+
+
+def test_private_sector_employee_unclear_is_asked_again():
+    messages, slots = answer_form("bah", "hors_sujet", "private_sector_employee")
+    assert slots["private_sector_employee"] is None
+    assert messages[0]["text"].startswith("Je n'ai pas compris. Choisissez")
+
+
+@pytest.mark.parametrize("text,intent,entities,expected", [
+    ('/affirmer{"answer": "admissible"}', "affirmer", [{"entity": "answer", "value": "admissible"}], "admissible"),
+    ('/affirmer{"answer": "filed"}', "affirmer", [{"entity": "answer", "value": "filed"}], "filed"),
+    ("non", "nier", [], "none"),
+    ("oui des credits", "affirmer", [], "other_debts"),
+    ("pas d'autres dettes", "nier", [], "none"),
+    ("j'ai un credit mais pas de dossier", "affirmer", [], "other_debts"),
+    ("/ne_sais_pas", "ne_sais_pas", [], "unknown"),
+])
+def test_debts_answers_end_the_form(text, intent, entities, expected):
+    _, slots = answer_form(text, intent, "debts", entities=entities)
+    assert slots["debts"] == expected
+    assert slots["requested_slot"] is None
+
+
+def test_an_aid_answer_read_as_a_question_is_kept_for_the_form():
+    """"j'ai un dossier a la banque de france" comes as the over-indebtedness question:
+    the answer is read before the form runs, so the form takes it instead of asking again."""
+    tr = tracker("j'ai depose un dossier a la banque de france", intent="question_surendettement",
+                 requested_slot="debts", slots=ARREARS)
+    _, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["debts"] == "filed"
+    tr = tracker("l'apl est versee au proprio", intent="question_apl",
+                 requested_slot="housing_benefit", slots=ARREARS)
+    _, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["housing_benefit"] == "paid_to_landlord"
+    tr = tracker("i have a car loan", intent="demander_aide_financiere", requested_slot="debts", slots=ARREARS)
+    _, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["debts"] == "other_debts"
+    # A real question fills nothing: the form rejects it, the rule answers, the form asks again.
+    tr = tracker("c'est quoi l'apl", intent="question_apl", requested_slot="housing_benefit", slots=ARREARS)
+    _, events = run(ValidateSlotMappings(), tr)
+    assert "housing_benefit" not in slot_events(events)
+    # Outside its own question, nothing is read.
+    tr = tracker("je touche l'apl", intent="question_apl", requested_slot="debts", slots=ARREARS)
+    _, events = run(ValidateSlotMappings(), tr)
+    assert "housing_benefit" not in slot_events(events)
+
+
+def slot_event(name, value):
+    return {"event": "slot", "name": name, "value": value}
+
+
+def test_an_answer_does_not_change_role_or_stage():
+    """"c'est verse au proprio" carries the landlord role; "je dois 3 mois" the arrears stage."""
+    before = [slot_event("role", "tenant"), slot_event("stage", "commandement_de_payer"),
+              {"event": "user", "parse_data": {"intent": {"name": "affirmer"}}},
+              slot_event("role", "landlord"), slot_event("stage", "arrears")]
+    tr = tracker("c'est verse au proprio", intent="choisir_role", requested_slot="housing_benefit",
+                 slots={"role": "landlord", "stage": "arrears"}, events=before)
+    _, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["role"] == "tenant"
+    assert slot_events(events)["stage"] == "commandement_de_payer"
+
+
+def test_urgent_fact_still_changes_the_stage_mid_question():
+    before = [slot_event("stage", "arrears"),
+              {"event": "user", "parse_data": {"intent": {"name": "expulsion_imminente"}}},
+              slot_event("stage", "expulsion_scheduled")]
+    tr = tracker("la police vient demain", intent="expulsion_imminente", requested_slot="debts",
+                 slots={"role": "tenant", "stage": "expulsion_scheduled"}, events=before)
+    _, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["stage"] == "expulsion_scheduled"
+
+
+def test_income_amount_is_not_taken_for_the_debt():
+    """"je gagne 1200e" answers the income question; the rent debt stays as told."""
+    tr = tracker("je gagne 1200e", intent="donner_montant", requested_slot="monthly_income_eur",
+                 slots=ARREARS)
+    _, events = run(ValidateSlotMappings(), tr)
+    assert "debt_eur" not in slot_events(events)
+
+
 def test_form_leaves_interruptions_to_the_rules():
     """A question about the trêve fills no slot, so the form is rejected and the rule answers."""
     tr = tracker("c'est quand la treve", intent="question_treve_hivernale",
@@ -228,6 +531,31 @@ def test_submit_sends_known_answers_only_and_relays_result(fake_site):
     assert "Audience : 1 décembre 2026" in reply
     assert messages[1]["custom"]["answers"] == sent
     assert slot_events(events)["urgency"] == "immediate"
+
+
+def test_submit_sends_aid_answers_as_api_fields(fake_site):
+    """Income, household, benefit, job and debts reach the API in its own terms."""
+    tr = tracker("", intent="nier", active_loop=None, slots={
+        "role": "tenant", "stage": "arrears", "commune": "90010", "debt_eur": 1500.0,
+        "monthly_income_eur": 1300.0, "household_size": 3.0, "housing_benefit": "paid_to_landlord",
+        "private_sector_employee": "yes", "debts": "none"})
+    run(ActionSubmitTriage(), tr)
+    assert fake_site.requests[-1][2] == {
+        "lang": "fr", "role": "tenant", "stage": "arrears", "commune": "90010", "debt_eur": 1500.0,
+        "monthly_income_eur": 1300.0, "household_size": 3, "housing_benefit": "paid_to_landlord",
+        "private_sector_employee": True, "other_debts": False, "overindebtedness": "none"}
+
+
+@pytest.mark.parametrize("slots,sent", [
+    ({"debts": "other_debts", "private_sector_employee": "no"}, {"other_debts": True, "private_sector_employee": False}),
+    ({"debts": "admissible"}, {"overindebtedness": "admissible"}),
+    ({"debts": "unknown", "private_sector_employee": "unknown", "housing_benefit": "unknown",
+      "monthly_income_eur": "unknown", "household_size": "unknown"}, {}),
+])
+def test_submit_leaves_dont_know_out(fake_site, slots, sent):
+    tr = tracker("", active_loop=None, slots=dict({"role": "tenant", "stage": "jugement"}, **slots))
+    run(ActionSubmitTriage(), tr)
+    assert fake_site.requests[-1][2] == dict({"lang": "fr", "role": "tenant", "stage": "jugement"}, **sent)
 
 
 def test_submit_in_english_formats_dates_in_english(fake_site):
@@ -312,3 +640,35 @@ def test_stage_question_offers_dont_know():
     messages, _ = run(ActionAskStage(), tracker())
     assert messages[0]["buttons"][-1]["title"] == "Je ne sais pas"
     assert run(ActionAskDebtEur(), tracker())[0][0]["buttons"] == []
+
+
+@pytest.mark.parametrize("action", [ActionAskHousingBenefit, ActionAskPrivateSectorEmployee, ActionAskDebts])
+@pytest.mark.parametrize("lang,dont_know", [("fr", "Je ne sais pas"), ("en", "I don't know")])
+def test_choice_questions_end_with_dont_know(action, lang, dont_know):
+    """Every choice has a "don't know" button, which leaves the field out of the API call."""
+    messages, _ = run(action(), tracker(metadata={"lang": lang}, slots={"role": "tenant"}))
+    assert messages[0]["buttons"][-1] == {"title": dont_know, "payload": "/ne_sais_pas"}
+
+
+def test_housing_benefit_question_is_worded_for_the_role():
+    tenant, _ = run(ActionAskHousingBenefit(), tracker(slots={"role": "tenant"}))
+    landlord, _ = run(ActionAskHousingBenefit(), tracker(slots={"role": "landlord"}))
+    assert tenant[0]["text"].startswith("Recevez-vous une aide au logement")
+    assert landlord[0]["text"].startswith("Votre locataire reçoit-il une aide au logement")
+    assert landlord[0]["buttons"][0] == {"title": "Oui, elle m'est versée directement",
+                                         "payload": '/affirmer{"answer": "paid_to_landlord"}'}
+
+
+def test_button_payloads_name_domain_intents_and_entities():
+    """A payload the domain does not know would reach the bot as plain text."""
+    import json
+    import re
+
+    from actions.texts import ASK_BUTTONS
+
+    for choices in ASK_BUTTONS.values():
+        for payload, _ in choices:
+            match = re.fullmatch(r"/(\w+)(\{.*\})?", payload)
+            assert match and match.group(1) in DOMAIN["intents"], payload
+            if match.group(2):
+                assert set(json.loads(match.group(2))) <= set(DOMAIN["entities"]), payload

@@ -21,23 +21,46 @@ def expected_social_worker(live_site, commune, lang):
     return next(o["structure"]["name"] for o in answer["orientations"] if o["kind"] == "social_worker")
 
 
+def api_orientations(live_site, request):
+    """The site's own orientations for a request the chat sent."""
+    return requests.post(f"{live_site}/api/triage", timeout=10, json=request).json()["orientations"]
+
+
 def test_french_conversation_from_hello_to_orientation(chat_app, live_site):
-    """From "bonjour" to the social-work site of Belfort with the payment deadline."""
+    """From "bonjour" to the social-work site of Belfort with the payment deadline,
+    through the aid questions (income, household, benefit, job, other debts)."""
     client = chat_app.test_client()
     assert "assistant automatique" in say(client, "bonjour")
     assert "commune" in say(client, "jai recu un papier de l'huissier je dois 2000e")
     reply = say(client, "Belfort")
     assert "Commune : Belfort." in reply and "commandement de payer" in reply
     assert "bail" in say(client, "le 3 octobre")
-    result = say(client, "je sais pas")
+    # The debt was told in the first message: the aid questions come next.
+    assert "gagne" in say(client, "je sais pas")
+    assert "personnes" in say(client, "1300 par mois")
+    assert "aide au logement" in say(client, "moi et mes 2 enfants")
+    assert "salarié" in say(client, button="1")  # "Oui, elle est versée à mon propriétaire"
+    assert "autres dettes" in say(client, "je suis au chomage")
+    result = say(client, button="0")  # "Non"
     assert expected_social_worker(live_site, "90010", "fr") in result
     assert "Vos dates :" in result
     assert "pas un avocat" in result
     page = client.get("/chat").get_data(as_text=True)
     assert 'href="/chat/suite/recontact"' in page and 'href="/chat/suite/situation"' in page
     with client.session_transaction() as session:
-        assert session["triage_request"]["commune"] == "90010"
-        assert session["triage_request"]["debt_eur"] == 2000.0
+        sent = session["triage_request"]
+    assert sent["commune"] == "90010" and sent["debt_eur"] == 2000.0
+    assert sent["monthly_income_eur"] == 1300.0 and sent["household_size"] == 3
+    assert sent["housing_benefit"] == "paid_to_landlord"
+    assert sent["private_sector_employee"] is False
+    assert sent["other_debts"] is False and sent["overindebtedness"] == "none"
+    # The chat shows what the API answers for these answers, the CAF included
+    # (housing benefit paid) and Action Logement left out (not an employee).
+    orientations = api_orientations(live_site, sent)
+    kinds = {o["kind"] for o in orientations}
+    assert "caf" in kinds and "action_logement" not in kinds
+    for orientation in orientations:
+        assert orientation["reason"] in result
 
 
 def test_english_conversation_with_close_hearing_is_urgent(chat_app, live_site):
@@ -48,9 +71,25 @@ def test_english_conversation_with_close_hearing_is_urgent(chat_app, live_site):
     assert "commune" in say(client, "i received a court summons for unpaid rent")
     assert "hearing date" in say(client, "Delle")
     assert "how much" in say(client, "in 10 days").lower()
-    result = say(client, "i don't know")
+    assert "earn" in say(client, "i don't know")
+    # No income given: no household-size question.
+    assert "housing benefit" in say(client, "i don't know")
+    assert "employee" in say(client, "no")
+    assert "other debts" in say(client, button="2")  # "I don't know"
+    result = say(client, "no")
     assert result.startswith("Your situation is urgent")
     assert expected_social_worker(live_site, "90033", "en") in result
+
+
+def test_hearing_date_already_past_is_refused_with_advice(chat_app):
+    """A past hearing: the judgment may be given, see the CDAD; the question comes again."""
+    client = chat_app.test_client()
+    assert "commune" in say(client, "jai recu une assignation au tribunal")
+    assert "audience" in say(client, "Belfort")
+    reply = say(client, "hier")
+    assert "est déjà passé" in reply and "CDAD" in reply
+    assert "Quelle est la date de l'audience" in reply
+    assert "montant" in say(client, "je sais pas")
 
 
 def test_question_in_the_middle_of_the_form_is_answered_then_form_resumes(chat_app):

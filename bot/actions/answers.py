@@ -1,0 +1,200 @@
+"""Read the answers to the aid questions from a button or from what people type.
+
+Each reader returns the value the triage API expects, or None when the text
+does not say it clearly: the form then asks again rather than guess. Texts are
+compared folded (lower case, no accents), because people type "verse au
+proprio" as often as "versée au propriétaire".
+"""
+import re
+import unicodedata
+from typing import Any, Dict, Optional
+
+from rasa_sdk import Tracker
+
+HOUSING_BENEFIT = ("none", "paid_to_tenant", "paid_to_landlord")
+DEBTS = ("none", "other_debts", "filed", "admissible")
+EMPLOYEE = ("yes", "no")
+MAX_HOUSEHOLD_SIZE = 30  # the API's limit
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    plain = plain.replace("’", "'")
+    return " ".join(plain.split())
+
+
+def button_answer(tracker: Tracker) -> Optional[str]:
+    """The value a button carried in its payload (entity ``answer``), if any."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "answer" and entity.get("value"):
+            return str(entity["value"])
+    return None
+
+
+def _has(pattern: str, text: str) -> bool:
+    return re.search(pattern, text) is not None
+
+
+_NEGATIVE = r"\b(non|nan|no|nope|none|aucune?|jamais|never|not|rien)\b|\bpas\b|\bn'|\bdon'?t\b"
+
+
+# --- housing benefit -------------------------------------------------------------
+_TO_LANDLORD = (r"\b(proprio|proprios|proprietaire|bailleur|landlord|owner|tiers payant|hlm|"
+                r"territoire habitat|office)\b")
+_TO_TENANT = r"\b(locataire|tenant|lui|il la touche|elle la touche|he gets|she gets)\b"
+_TO_ME = (r"\b(moi|me|mon compte|my account|je la touche|je l'ai|je touche|je recois|"
+          r"m'est versee?|i get|i receive|i'm paid|paid to me)\b")
+
+
+def read_housing_benefit(text: str, role: Optional[str]) -> Optional[str]:
+    """none | paid_to_tenant | paid_to_landlord, from the answerer's point of view."""
+    t = fold(text)
+    if role == "landlord":
+        other, other_value, me_value = _TO_TENANT, "paid_to_tenant", "paid_to_landlord"
+        me = _TO_ME + r"|\bdirectement\b|\bdirectly\b"
+    else:
+        other, other_value, me_value = _TO_LANDLORD, "paid_to_landlord", "paid_to_tenant"
+        me = _TO_ME
+    to_other, to_me = _has(other, t), _has(me, t)
+    if to_other and to_me and not _has(_NEGATIVE, t):
+        return None  # "moi et le proprio": ask again rather than guess
+    if to_other:
+        return other_value
+    if _has(_NEGATIVE, t):
+        return "none"
+    if to_me:
+        return me_value
+    return None
+
+
+# --- private-sector employee ----------------------------------------------------------
+_NOT_EMPLOYEE = (r"\b(chomage|chomeur|chomeuse|sans emploi|sans travail|pas de travail|"
+                 r"retraite|retraitee?|fonctionnaire|fonction publique|mairie|etudiante?|"
+                 r"independante?|auto entrepreneur|auto-entrepreneur|artisan|commercante?|"
+                 r"agricole|agriculteur|agricultrice|ferme|invalidite|rsa|au foyer|"
+                 r"unemployed|retired|civil servant|public sector|student|self employed|"
+                 r"self-employed|farm|farmer|no job|jobless)\b"
+                 r"|\b(pas|plus|not|no longer)\s+(salarie|salariee|employee?)")
+_EMPLOYEE = (r"\b(salarie|salariee|cdi|cdd|interim|interimaire|employee?|ouvriere?|"
+             r"je travaille|je bosse|i work|i'm employed|private company|entreprise privee|"
+             r"boite privee|dans le prive|temp work)\b")
+
+
+def read_employee(text: str) -> Optional[str]:
+    """yes | no from a job described in words ("je suis au chomage", "en cdi")."""
+    t = fold(text)
+    if _has(_NOT_EMPLOYEE, t):
+        return "no"
+    if _has(_EMPLOYEE, t):
+        return "yes"
+    return None
+
+
+# --- other debts ----------------------------------------------------------------
+_NEGATED_DEBT = (r"\b(pas|plus|aucune?|sans|no|not any|none)\s+(d'|de |des |of |d )?"
+                 r"(autres? |other )?(dettes?|debts?|credits?|loans?|factures?|bills?|"
+                 r"impots?|taxes?|dossiers?|files?)\b")
+_ADMISSIBLE = r"\b(recevable|admissible|accepte|acceptee|admis|declared)\b"
+_FILED = r"\b(depose|deposee|deposer|dossier|filed|file)\b"
+_OTHER_DEBTS = (r"\b(oui|ouais|yes|yeah|credits?|dettes?|factures?|impots?|prets?|"
+                r"loans?|debts?|bills?|taxes?|surendette|surendettee|surendettement|"
+                r"huissiers?|banque)\b")
+
+
+def read_debts(text: str) -> Optional[str]:
+    """none | other_debts | filed | admissible."""
+    t = fold(text)
+    negated = _has(_NEGATED_DEBT, t)
+    t = re.sub(_NEGATED_DEBT, " ", t)
+    if _has(_ADMISSIBLE, t):
+        return "admissible"
+    if _has(_FILED, t):
+        return "filed"
+    if _has(_OTHER_DEBTS, t):
+        return "other_debts"
+    if negated or _has(_NEGATIVE, t):
+        return "none"
+    return None
+
+
+# --- income ------------------------------------------------------------------
+_NO_INCOME = (r"^(rien|rien du tout|zero|nothing|none|aucun|aucun revenu)$"
+              r"|\b(aucun revenu|aucune ressource|pas de revenus?|pas de ressources?|"
+              r"sans revenus?|sans ressources?|je (ne )?gagne rien|no income|i earn nothing|"
+              r"i have no income)\b")
+
+
+def reads_as_no_income(text: str) -> bool:
+    """"rien", "aucun revenu": an income of 0, which the API reads, not an unknown."""
+    return _has(_NO_INCOME, fold(text).strip(" .!"))
+
+
+# --- household size ---------------------------------------------------------------
+_NUMBER_WORDS = {
+    "un": 1, "une": 1, "one": 1, "deux": 2, "two": 2, "trois": 3, "three": 3,
+    "quatre": 4, "four": 4, "cinq": 5, "five": 5, "six": 6, "sept": 7, "seven": 7,
+    "huit": 8, "eight": 8, "neuf": 9, "nine": 9, "dix": 10, "ten": 10,
+}
+_ARTICLES = ("un", "une", "one")
+_NUMBER = r"\b(\d{1,2}|%s)\b" % "|".join(_NUMBER_WORDS)
+_ALONE = r"\b(seule?|tout seul|toute seule|juste moi|que moi|moi seule?|alone|just me|only me|myself)\b"
+_COUPLE = r"\b(couple|a deux)\b"
+# One more person each, when not counted by a number before them ("mon mari").
+_RELATIVE_WORDS = (r"mari|femme|epouse|epoux|conjointe?|compagne|compagnon|copine|copain|"
+                   r"concubine?|fils|fille|bebe|mere|pere|maman|papa|frere|soeur|"
+                   r"husband|wife|partner|son|daughter|baby|mother|father|mum|mom|dad|"
+                   r"boyfriend|girlfriend|brother|sister")
+_RELATIVE = r"\b(" + _RELATIVE_WORDS + r")\b"
+_PEOPLE_WORDS = (r"enfants?|gosses?|petits|kids?|children|child|adultes?|adults?|personnes?|"
+                 r"people|persons?")
+_PEOPLE = r"\b(" + _PEOPLE_WORDS + r"|moi|me|nous|on est|we|we're)\b"
+# The number already counts the person answering.
+_TOTAL = (r"\b(on est|on vit a|nous sommes|we are|we're|there are|il y a|avec moi|"
+          r"moi compris|moi inclus|y compris moi|en me comptant|including me|with me|"
+          r"adultes?|adults?|personnes?|people|persons?|foyer de|family of)\b")
+
+
+def read_household_size(text: str) -> Optional[int]:
+    """How many people live in the home, counting the person answering."""
+    t = fold(text)
+    numbers = [int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS[m.group(1)]
+               for m in re.finditer(_NUMBER, t)
+               # "un", "une" count only before a person ("un enfant"), else
+               # "dans un appart" would add one.
+               if m.group(1) not in _ARTICLES or t == m.group(1)
+               or re.match(r"\s+(" + _RELATIVE_WORDS + "|" + _PEOPLE_WORDS + r")\b", t[m.end():])]
+    alone, couple = _has(_ALONE, t), _has(_COUPLE, t)
+    relatives = len([m for m in re.finditer(_RELATIVE, t)
+                     if not re.search(_NUMBER + r"\s*$", t[:m.start()])])
+    described = numbers or alone or couple or relatives
+    if not described:
+        return None
+    if not (alone or couple or _has(_RELATIVE, t) or _has(_PEOPLE, t)):
+        # A bare number ("3", "trois"); two of them ("3 ou 4") say nothing sure.
+        size = numbers[0] if len(numbers) == 1 else None
+    else:
+        size = sum(numbers) + relatives + (2 if couple else 0)
+        if not (couple or _has(_TOTAL, t)):
+            size += 1  # "moi et mes 2 enfants", "seule avec 1 enfant"
+    if size is None or not 1 <= size <= MAX_HOUSEHOLD_SIZE:
+        return None
+    return size
+
+
+def to_request(slots: Dict[str, Any]) -> Dict[str, Any]:
+    """The API fields for the answers kept in slots (employee, debts)."""
+    out: Dict[str, Any] = {}
+    employee = slots.get("private_sector_employee")
+    if employee in EMPLOYEE:
+        out["private_sector_employee"] = employee == "yes"
+    debts = slots.get("debts")
+    if debts == "none":
+        out["other_debts"] = False
+        out["overindebtedness"] = "none"
+    elif debts == "other_debts":
+        out["other_debts"] = True
+    elif debts in ("filed", "admissible"):
+        out["overindebtedness"] = debts
+    return out
+
