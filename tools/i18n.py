@@ -11,6 +11,8 @@ Usage: python -m tools.i18n [extract|update|compile|check|all]
 """
 from __future__ import annotations
 
+import io
+import re
 import sys
 from pathlib import Path
 
@@ -68,9 +70,17 @@ def update(lang: str = "en") -> Catalog:
         catalog.add(message.id, string, message.locations, auto_comments=message.auto_comments)
     path = po_path(lang)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, sort_output=True, omit_header=False)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, sort_output=True, omit_header=False)
+    # Only the creation date would change on every set-up: keep the file
+    # as it is then, so `make setup` leaves the working tree clean.
+    if not path.exists() or _without_date(path.read_bytes()) != _without_date(buffer.getvalue()):
+        path.write_bytes(buffer.getvalue())
     return catalog
+
+
+def _without_date(po: bytes) -> bytes:
+    return re.sub(rb'"POT-Creation-Date: [^"]*"', b"", po)
 
 
 def compile_catalogues() -> None:
