@@ -14,6 +14,8 @@ from rasa_sdk import Tracker
 HOUSING_BENEFIT = ("none", "paid_to_tenant", "paid_to_landlord")
 DEBTS = ("none", "other_debts", "filed", "admissible")
 EMPLOYEE = ("yes", "no")
+LANDLORD_KINDS = ("private", "social")
+RESUMED_RENT = ("yes", "no")
 MAX_HOUSEHOLD_SIZE = 30  # the API's limit
 
 
@@ -118,6 +120,72 @@ def read_debts(text: str) -> Optional[str]:
     return None
 
 
+# --- landlord kind -------------------------------------------------------------
+# Social: HLM, an office public (OPH), the département's main social landlord
+# named in the domain brief (Territoire Habitat). Private: a person, a company
+# or an agency letting for an owner.
+_SOCIAL_WORDS = (r"hlm|h l m|office|oph|opac|territoire habitat|bailleur social|bailleurs sociaux|"
+                 r"logement social|logements sociaux|logement sociale|social|sociale|"
+                 r"council|housing association|public housing|social housing|social landlord")
+# "proprio" is also the everyday word for any landlord ("mon proprio c'est
+# Territoire Habitat"): it means private only when nothing says social.
+_GENERIC_WORDS = r"proprio|proprios|proprietaire|proprietaires|landlord|owner"
+_PRIVATE_WORDS = (r"particulier|particuliere|prive|privee|agence|agences|immobiliere|immo|sci|"
+                  r"monsieur|madame|dame|private|privately|individual|agency|agent|letting|"
+                  r"landlady|person")
+_SOCIAL = r"\b(" + _SOCIAL_WORDS + r")\b"
+_PRIVATE = r"\b(" + _PRIVATE_WORDS + r")\b"
+_GENERIC = r"\b(" + _GENERIC_WORDS + r")\b"
+_NOT_BEFORE = r"\b(pas|non|not|no|ni)\s+(un |une |a |an |de |d'|du |en |chez )?(le |la |l')?"
+
+
+def read_landlord_kind(text: str) -> Optional[str]:
+    """private | social, from the tenant's words ("un hlm", "un particulier")."""
+    t = fold(text)
+    # "pas un hlm, un particulier": not social is private (the question has
+    # two answers). "pas un particulier" alone could still be an agency: no guess.
+    not_social = _has(_NOT_BEFORE + r"(" + _SOCIAL_WORDS + r")\b", t)
+    t = re.sub(_NOT_BEFORE + r"(" + _SOCIAL_WORDS + "|" + _PRIVATE_WORDS + "|" + _GENERIC_WORDS + r")\b",
+               " ", t)
+    social = _has(_SOCIAL, t)
+    private = _has(_PRIVATE, t) or not_social or (not social and _has(_GENERIC, t))
+    if social and private:
+        return None  # "un particulier ou l'office": ask again rather than guess
+    if social:
+        return "social"
+    if private:
+        return "private"
+    return None
+
+
+# --- resumed rent ----------------------------------------------------------------
+# The judge's condition is the full current rent ("versement intégral du loyer
+# courant"): a part of it is not yet a yes.
+_NEVER_STOPPED = (r"\b(jamais arrete|jamais cesse|toujours paye|toujours payee|never stopped|"
+                  r"always paid|still pay|still paying)\b")
+_NOT_RESUMED = (r"\b(pas encore|pas tout|pas en entier|pas entierement|pas completement|pas le loyer entier|"
+                r"une partie|partie du loyer|partiellement|en partie|la moitie|moitie|"
+                r"not yet|part of|partly|partially|half|not the full|not all|not in full|"
+                r"non|nan|no|nope|jamais|never|pas|peux pas|can't|cannot|unable|not)\b"
+                r"|\bn'|\bdon'?t\b")
+_RESUMED = (r"\b(oui|ouais|yes|yeah|yep|je paye|je paie|je repaye|je repaie|j'ai repris|"
+            r"repris|reprise|recommence|a nouveau|de nouveau|tous les mois|chaque mois|"
+            r"en entier|integralement|tout le loyer|loyer complet|i pay|i'm paying|paying again|"
+            r"resumed|started again|again|every month|in full|the full rent)\b")
+
+
+def read_resumed_rent(text: str) -> Optional[str]:
+    """yes | no: is the full current rent paid again ("oui je paye a nouveau", "pas encore")."""
+    t = fold(text)
+    if _has(_NEVER_STOPPED, t):
+        return "yes"
+    if _has(_NOT_RESUMED, t):
+        return "no"
+    if _has(_RESUMED, t):
+        return "yes"
+    return None
+
+
 # --- income ------------------------------------------------------------------
 _NO_INCOME = (r"^(rien|rien du tout|zero|nothing|none|aucun|aucun revenu)$"
               r"|\b(aucun revenu|aucune ressource|pas de revenus?|pas de ressources?|"
@@ -183,8 +251,11 @@ def read_household_size(text: str) -> Optional[int]:
 
 
 def to_request(slots: Dict[str, Any]) -> Dict[str, Any]:
-    """The API fields for the answers kept in slots (employee, debts)."""
+    """The API fields for the answers kept in slots (employee, debts, rent resumed)."""
     out: Dict[str, Any] = {}
+    resumed = slots.get("resumed_rent")
+    if resumed in RESUMED_RENT:
+        out["resumed_rent"] = resumed == "yes"
     employee = slots.get("private_sector_employee")
     if employee in EMPLOYEE:
         out["private_sector_employee"] = employee == "yes"

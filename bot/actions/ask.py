@@ -37,6 +37,14 @@ class ActionAskCommune(AskSlotAction):
     slot = "commune"
 
 
+class ActionAskLandlordKind(AskSlotAction):
+    slot = "landlord_kind"
+
+
+class ActionAskResumedRent(AskSlotAction):
+    slot = "resumed_rent"
+
+
 class ActionAskLeaseDate(AskSlotAction):
     slot = "lease_date"
 

@@ -22,9 +22,13 @@ FUTURE_DATE_SLOTS = frozenset({"hearing_date"})
 # The questions that open the aids (FSL, CAF, Action Logement, Banque de France).
 AID_SLOTS = ("monthly_income_eur", "household_size", "housing_benefit",
              "private_sector_employee", "debts")
-# Answers about money, work and family: what people type there ("je dois 3
-# mois", "c'est verse au proprio") must not change the role or the stage.
-ANSWER_SLOTS = ("debt_eur",) + AID_SLOTS
+# The tenant's landlord (private | social) and whether the current rent is
+# paid again: both change the answer the API gives, not an aid.
+SITUATION_SLOTS = ("landlord_kind", "resumed_rent")
+# Answers about money, work, family and the landlord: what people type there
+# ("je dois 3 mois", "c'est verse au proprio", "un particulier", "je paye a
+# nouveau le loyer") must not change the role or the stage.
+ANSWER_SLOTS = ("debt_eur",) + AID_SLOTS + SITUATION_SLOTS
 # Facts so urgent that they change the stage even in the middle of a question.
 URGENT_INTENTS = frozenset({"expulsion_imminente", "expulsion_illegale"})
 

@@ -64,6 +64,16 @@ class ValidateSlotMappings(ValidationAction):
         read = answers.read_debts(value)
         return {"debts": read} if read is not None else {}
 
+    def extract_landlord_kind(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+        # "je suis en hlm" told before the question: keep it, the form then
+        # does not ask. The answer to the question itself is the form's.
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent != "donner_bailleur" or tracker.get_slot("requested_slot") == "landlord_kind":
+            return {}
+        read = answers.read_landlord_kind(tracker.latest_message.get("text") or "")
+        return {"landlord_kind": read} if read is not None else {}
+
     # A household answering about money or work ("je dois 3 mois", "c'est
     # verse au proprio", "je suis au chomage") can trigger an intent or an
     # entity that maps to the role or the stage; it must not change them.
@@ -80,6 +90,10 @@ class ValidateSlotMappings(ValidationAction):
     def _answer_read_as_question(tracker: Tracker, slot: str) -> Optional[str]:
         """The text of this message when it answers ``slot`` under a question intent."""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if slot == "role" and intent == "donner_bailleur":
+            # "mon proprio est un particulier": the tenant speaking of the
+            # landlord, whose "proprio" must not make them the landlord.
+            return {slot: value_before_this_message(tracker, slot)}
         if (tracker.active_loop.get("name") != "triage_form"
                 or tracker.get_slot("requested_slot") != slot
                 or intent not in _ANSWERS_READ_AS_QUESTIONS[slot]):
@@ -89,6 +103,10 @@ class ValidateSlotMappings(ValidationAction):
     @staticmethod
     def _keep_while_answering(tracker: Tracker, slot: str, value: Any) -> Dict[Text, Any]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if slot == "role" and intent == "donner_bailleur":
+            # "mon proprio est un particulier": the tenant speaking of the
+            # landlord, whose "proprio" must not make them the landlord.
+            return {slot: value_before_this_message(tracker, slot)}
         if (tracker.active_loop.get("name") != "triage_form"
                 or tracker.get_slot("requested_slot") not in dialogue.ANSWER_SLOTS
                 or intent in dialogue.URGENT_INTENTS):

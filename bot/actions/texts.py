@@ -34,6 +34,11 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "fr": "Je n'ai pas compris. Écrivez le nombre de personnes (entre 1 et 30), par exemple « 3 », ou répondez « je ne sais pas ».",
         "en": "I did not understand. Write the number of people (between 1 and 30), for example “3”, or answer “I don't know”.",
     },
+    # "oui" to "bailleur social ou propriétaire privé ?" says neither.
+    "not_understood_landlord_kind": {
+        "fr": "Je n'ai pas compris. Le logement appartient-il à un bailleur social (HLM, office public, par exemple Territoire Habitat) ou à un propriétaire privé (un particulier, ou une agence qui loue pour lui) ? Vous pouvez répondre « je ne sais pas ».",
+        "en": "I did not understand. Is the home owned by a social landlord (HLM, public housing office, for example Territoire Habitat) or by a private landlord (a person, or an agency letting for them)? You can answer “I don't know”.",
+    },
     # "oui" alone to the housing-benefit question: the API needs to know who
     # receives it, and guessing would put a wrong fact in the referral.
     "housing_benefit_who.tenant": {
@@ -166,6 +171,19 @@ ASK: Dict[str, Dict[str, str]] = {
         "fr": "Quel jour avez-vous reçu le commandement de quitter les lieux ?",
         "en": "On what day did you receive the order to leave (commandement de quitter les lieux)?",
     },
+    # Asked early: the API's orientations differ for a social landlord's tenant.
+    # Territoire Habitat is the département's main social landlord (domain
+    # brief §4, CONFIRMED); no other organisation is named.
+    "landlord_kind": {
+        "fr": "Votre logement appartient-il à un bailleur social (HLM, office public, par exemple Territoire Habitat) ou à un propriétaire privé (un particulier, ou une agence qui loue pour lui) ?",
+        "en": "Is your home owned by a social landlord (HLM, public housing office, for example Territoire Habitat) or by a private landlord (a person, or an agency letting for them)?",
+    },
+    # Before the hearing: the judge grants payment time only if the full
+    # current rent is paid again (domain brief §0 fact 3).
+    "resumed_rent": {
+        "fr": "Avez-vous recommencé à payer le loyer en entier chaque mois (le loyer du mois, sans compter la dette) ?",
+        "en": "Have you started paying the full rent again every month (the monthly rent, not counting the debt)?",
+    },
     "debt_eur": {
         "fr": "Quel est le montant de la dette de loyer, à peu près ? (par exemple « 1800 € ») Vous pouvez répondre « je ne sais pas ».",
         "en": "Roughly how much rent is owed? (for example “€1,800”) You can answer “I don't know”.",
@@ -225,6 +243,16 @@ ASK_BUTTONS: Dict[str, List[Tuple[str, Dict[str, str]]]] = {
         ('/affirmer{"answer": "paid_to_landlord"}', {"fr": "Oui, elle m'est versée directement", "en": "Yes, it is paid directly to me"}),
         ('/affirmer{"answer": "paid_to_tenant"}', {"fr": "Oui, elle est versée au locataire", "en": "Yes, it is paid to the tenant"}),
         ('/nier{"answer": "none"}', {"fr": "Non", "en": "No"}),
+        DONT_KNOW_BUTTON,
+    ],
+    "landlord_kind": [
+        ('/affirmer{"answer": "social"}', {"fr": "Un bailleur social (HLM, office public)", "en": "A social landlord (HLM, public housing office)"}),
+        ('/affirmer{"answer": "private"}', {"fr": "Un propriétaire privé ou une agence", "en": "A private landlord or an agency"}),
+        DONT_KNOW_BUTTON,
+    ],
+    "resumed_rent": [
+        ('/affirmer{"answer": "yes"}', {"fr": "Oui, je paye à nouveau le loyer en entier", "en": "Yes, I pay the full rent again"}),
+        ('/nier{"answer": "no"}', {"fr": "Pas encore, ou pas en entier", "en": "Not yet, or not in full"}),
         DONT_KNOW_BUTTON,
     ],
     "private_sector_employee": [

@@ -16,7 +16,7 @@ from .webapp_api import TriageRejected, WebappApi, WebappUnavailable
 # applies its own defaults (e.g. the note on leases of unknown date, the FSL
 # "income unknown" reason).
 REQUEST_SLOTS = ("role", "stage", "commune", "debt_eur", "monthly_income_eur",
-                 "household_size", "housing_benefit") + dialogue.DATE_SLOTS
+                 "household_size", "housing_benefit", "landlord_kind") + dialogue.DATE_SLOTS
 
 _MONTHS = {
     "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -39,7 +39,11 @@ def triage_request(tracker: Tracker, lang: str) -> Dict[str, Any]:
         request["household_size"] = int(request["household_size"])
     # Yes/no and the debts choice become the API's booleans and choices.
     request.update(answers.to_request({slot: tracker.get_slot(slot)
-                                       for slot in ("private_sector_employee", "debts")}))
+                                       for slot in ("private_sector_employee", "debts", "resumed_rent")}))
+    # The tenant's landlord and rent: a landlord's answer has no such field.
+    if request.get("role") != "tenant":
+        request.pop("landlord_kind", None)
+        request.pop("resumed_rent", None)
     return request
 
 

@@ -108,6 +108,23 @@ class ValidateTriageForm(FormValidationAction):
         dispatcher.utter_message(text=text("commune_choose", lang), buttons=buttons)
         return {"commune": None}
 
+    # --- the landlord, early: it changes the orientations --------------------
+    def extract_landlord_kind(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+        if not self._asked(tracker, "landlord_kind"):
+            return {}
+        value = answers.button_answer(tracker)
+        if value in answers.LANDLORD_KINDS:
+            return {"landlord_kind": value}
+        # Words first: "non, c'est un hlm" comes as a no.
+        value = answers.read_landlord_kind(self._text(tracker))
+        if value is None and self._intent(tracker) in dialogue.DONT_KNOW:
+            # A bare "non" says neither kind: left out, as "je ne sais pas".
+            return {"landlord_kind": dialogue.UNKNOWN}
+        if value is None:
+            dispatcher.utter_message(text=text("not_understood_landlord_kind", lang_of(tracker)))
+        return {"landlord_kind": value}
+
     # --- amount and dates ----------------------------------------------------
     def extract_debt_eur(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: DomainDict) -> Dict[Text, Any]:
@@ -156,6 +173,23 @@ class ValidateTriageForm(FormValidationAction):
 
     def extract_commandement_de_quitter_date(self, dispatcher, tracker, domain):
         return self._extract_date("commandement_de_quitter_date", dispatcher, tracker)
+
+    def extract_resumed_rent(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[Text, Any]:
+        if not self._asked(tracker, "resumed_rent"):
+            return {}
+        value = answers.button_answer(tracker)
+        if value in answers.RESUMED_RENT:
+            return {"resumed_rent": value}
+        intent = self._intent(tracker)
+        if intent == "ne_sais_pas":
+            return {"resumed_rent": dialogue.UNKNOWN}
+        # Words first: "oui mais pas en entier" is not the full rent.
+        value = answers.read_resumed_rent(self._text(tracker))
+        value = value or {"affirmer": "yes", "nier": "no"}.get(intent)
+        if value is None:
+            dispatcher.utter_message(text=text("not_understood_choice", lang_of(tracker)))
+        return {"resumed_rent": value}
 
     # --- the aid questions ---------------------------------------------------
     def extract_monthly_income_eur(self, dispatcher: CollectingDispatcher, tracker: Tracker,

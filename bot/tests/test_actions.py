@@ -12,7 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import triage_form as triage_form_module
 from actions.amounts import parse_amount
 from actions.ask import (ActionAskDebtEur, ActionAskDebts, ActionAskHousingBenefit,
-                         ActionAskPrivateSectorEmployee, ActionAskRole, ActionAskStage)
+                         ActionAskLandlordKind, ActionAskPrivateSectorEmployee,
+                         ActionAskResumedRent, ActionAskRole, ActionAskStage)
 from actions.dates import parse_date
 from actions.handoff import ActionHandleFallback, ActionOfferHandoff
 from actions.slot_mappings import ValidateSlotMappings
@@ -185,6 +186,30 @@ def test_aid_questions_follow_the_stages_the_api_uses(stage, income, aids):
         assert slots[-3:] == ["housing_benefit", "private_sector_employee", "debts"]
 
 
+@pytest.mark.parametrize("stage,asked", [
+    ("arrears", True), ("unknown", True), ("jugement", True), ("commandement_de_quitter", True),
+    ("expulsion_scheduled", True), ("commandement_de_payer", False), ("assignation", False),
+    ("illegal_eviction", False),
+])
+def test_landlord_kind_is_asked_first_where_the_api_reads_it(stage, asked):
+    """Arrears (CDAD for a private landlord) and after the judgment (protocole): right after the commune."""
+    slots = required({"role": "tenant", "stage": stage})
+    assert ("landlord_kind" in slots) is asked
+    if asked:
+        assert slots[3] == "landlord_kind"
+    assert "landlord_kind" not in required({"role": "landlord"})
+
+
+def test_resumed_rent_is_asked_after_the_debt_at_the_summons_only():
+    """Only before the hearing, after the debt; not when nothing is owed."""
+    slots = required({"role": "tenant", "stage": "assignation"})
+    assert slots[slots.index("debt_eur") + 1] == "resumed_rent"
+    assert "resumed_rent" in required({"role": "tenant", "stage": "assignation", "debt_eur": "unknown"})
+    assert "resumed_rent" not in required({"role": "tenant", "stage": "assignation", "debt_eur": 0.0})
+    for stage in ("arrears", "commandement_de_payer", "jugement", "unknown"):
+        assert "resumed_rent" not in required({"role": "tenant", "stage": stage})
+
+
 def test_form_resolves_commune_through_site(fake_site):
     """A unique match sets the INSEE code and the name."""
     tr = tracker("j'habite a belfort", intent="donner_commune", requested_slot="commune",
@@ -192,7 +217,8 @@ def test_form_resolves_commune_through_site(fake_site):
                  entities=[{"entity": "commune", "value": "belfort"}])
     messages, events = run(ValidateTriageForm(), tr)
     assert slot_events(events)["commune"] == "90010"
-    assert slot_events(events)["requested_slot"] == "debt_eur"
+    # At the arrears stage the landlord's kind comes right after the commune.
+    assert slot_events(events)["requested_slot"] == "landlord_kind"
     assert ("GET", "/api/communes", "belfort") in fake_site.requests
 
 
@@ -245,7 +271,7 @@ def test_form_reasks_an_unreadable_date():
 def test_form_refuses_a_past_event_dated_in_the_future(slot, stage, answer, shown):
     """A paper already received cannot bear a future date: said plainly, asked again."""
     tr = tracker(answer, requested_slot=slot,
-                 slots={"role": "tenant", "stage": stage, "commune": "90010",
+                 slots={"role": "tenant", "stage": stage, "commune": "90010", "landlord_kind": "private",
                         "commandement_date": "2026-10-03" if slot == "lease_date" else None})
     messages, events = run(ValidateTriageForm(), tr)
     assert slot_events(events)[slot] is None
@@ -312,7 +338,8 @@ def test_hearing_date_past_accepts_dont_know_next():
 
 
 # --- the aid questions -------------------------------------------------------------
-ARREARS = {"role": "tenant", "stage": "arrears", "commune": "90010", "debt_eur": 1500.0}
+ARREARS = {"role": "tenant", "stage": "arrears", "commune": "90010", "landlord_kind": "private",
+           "debt_eur": 1500.0}
 
 
 AID_ORDER = ["monthly_income_eur", "household_size", "housing_benefit", "private_sector_employee", "debts"]
@@ -395,6 +422,106 @@ def test_housing_benefit_bare_yes_asks_who_receives_it():
     messages, _ = answer_form("yes", "affirmer", "housing_benefit", slots={"role": "landlord", "lang": "en"},
                               metadata={"lang": "en"})
     assert messages[0]["text"] == "All right. Is it paid directly to you, or to your tenant?"
+
+
+def answer_landlord_kind(text, intent, entities=None):
+    """The arrears form at the landlord question, right after the commune."""
+    tr = tracker(text, intent=intent, requested_slot="landlord_kind", entities=entities,
+                 slots={"role": "tenant", "stage": "arrears", "commune": "90010"})
+    messages, events = run(ValidateTriageForm(), tr)
+    return messages, slot_events(events)
+
+
+@pytest.mark.parametrize("text,intent,entities,expected", [
+    ('/affirmer{"answer": "social"}', "affirmer", [{"entity": "answer", "value": "social"}], "social"),
+    ('/affirmer{"answer": "private"}', "affirmer", [{"entity": "answer", "value": "private"}], "private"),
+    ("/ne_sais_pas", "ne_sais_pas", [], "unknown"),
+    ("non", "nier", [], "unknown"),
+    ("hlm", "donner_bailleur", [], "social"),
+    ("c'est l'office", "donner_bailleur", [], "social"),
+    ("Territoire Habitat", "donner_commune", [], "social"),
+    ("mon proprio c'est territoire habitat", "choisir_role", [{"entity": "role", "value": "landlord"}], "social"),
+    ("non c'est un hlm", "nier", [], "social"),
+    ("un proprio", "choisir_role", [{"entity": "role", "value": "landlord"}], "private"),
+    ("un particulier", "donner_bailleur", [], "private"),
+    ("je passe par une agence", "donner_bailleur", [], "private"),
+    ("pas un hlm, un particulier", "donner_bailleur", [], "private"),
+    ("it's council housing", "donner_bailleur", [], "social"),
+    ("a private landlord", "choisir_role", [], "private"),
+])
+def test_landlord_kind_answers(text, intent, entities, expected):
+    """Buttons, and what people type: hlm, office, proprio, particulier, agence."""
+    _, read = answer_landlord_kind(text, intent, entities)
+    assert read["landlord_kind"] == expected
+    assert read["requested_slot"] == "debt_eur"
+
+
+@pytest.mark.parametrize("text", ["oui", "bof", "un particulier ou l'office"])
+def test_landlord_kind_unclear_is_asked_again(text):
+    messages, read = answer_landlord_kind(text, "affirmer")
+    assert read["landlord_kind"] is None
+    assert read["requested_slot"] == "landlord_kind"
+    assert messages[0]["text"].startswith("Je n'ai pas compris. Le logement appartient-il")
+
+
+def test_landlord_kind_told_first_is_kept_and_not_taken_for_the_role():
+    """"je suis en hlm, mon proprio..." before the question: kept; "proprio" does not make a landlord."""
+    tr = tracker("mon proprio c'est un hlm", intent="donner_bailleur", active_loop=None,
+                 slots={"role": "landlord"}, entities=[{"entity": "role", "value": "landlord"}],
+                 events=[{"event": "user", "parse_data": {"intent": {"name": "donner_bailleur"}}},
+                         slot_event("role", "landlord")])
+    _, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["landlord_kind"] == "social"
+    assert slot_events(events)["role"] is None
+    # The answer to the question itself is the form's to read.
+    tr = tracker("hlm", intent="donner_bailleur", requested_slot="landlord_kind", slots=ARREARS)
+    _, events = run(ValidateSlotMappings(), tr)
+    assert "landlord_kind" not in slot_events(events)
+
+
+SUMMONS = {"role": "tenant", "stage": "assignation", "commune": "90010",
+           "hearing_date": "2026-12-10", "debt_eur": 2000.0}
+
+
+@pytest.mark.parametrize("text,intent,entities,expected", [
+    ('/affirmer{"answer": "yes"}', "affirmer", [{"entity": "answer", "value": "yes"}], "yes"),
+    ('/nier{"answer": "no"}', "nier", [{"entity": "answer", "value": "no"}], "no"),
+    ("/ne_sais_pas", "ne_sais_pas", [], "unknown"),
+    ("oui je paye a nouveau", "affirmer", [], "yes"),
+    ("je paie de nouveau le loyer tous les mois", "loyer_impaye", [], "yes"),
+    ("j'ai repris depuis mars", "donner_date", [], "yes"),
+    ("pas encore", "nier", [], "no"),
+    ("oui mais pas en entier", "affirmer", [], "no"),
+    ("je paye une partie", "loyer_impaye", [], "no"),
+    ("not yet", "nier", [], "no"),
+    ("yes i pay the full rent again", "affirmer", [], "yes"),
+    ("ouais", "affirmer", [], "yes"),
+])
+def test_resumed_rent_answers(text, intent, entities, expected):
+    """"oui je paye a nouveau", "pas encore"; a part of the rent is not yet a yes."""
+    tr = tracker(text, intent=intent, requested_slot="resumed_rent", slots=SUMMONS, entities=entities)
+    _, events = run(ValidateTriageForm(), tr)
+    assert slot_events(events)["resumed_rent"] == expected
+    assert slot_events(events)["requested_slot"] == "monthly_income_eur"
+
+
+def test_resumed_rent_unclear_is_asked_again():
+    tr = tracker("bah", intent="hors_sujet", requested_slot="resumed_rent", slots=SUMMONS)
+    messages, events = run(ValidateTriageForm(), tr)
+    assert slot_events(events)["resumed_rent"] is None
+    assert messages[0]["text"].startswith("Je n'ai pas compris. Choisissez")
+
+
+def test_rent_paid_again_is_not_taken_for_the_debt_nor_the_stage():
+    """"je paye a nouveau 450e" answers the rent question: the debt and the stage stay."""
+    before = [slot_event("stage", "assignation"),
+              {"event": "user", "parse_data": {"intent": {"name": "loyer_impaye"}}},
+              slot_event("stage", "arrears")]
+    tr = tracker("je paye a nouveau 450e par mois", intent="loyer_impaye", requested_slot="resumed_rent",
+                 slots=dict(SUMMONS, stage="arrears"), events=before)
+    _, events = run(ValidateSlotMappings(), tr)
+    assert "debt_eur" not in slot_events(events)
+    assert slot_events(events)["stage"] == "assignation"
 
 
 @pytest.mark.parametrize("text,intent,expected", [
@@ -547,6 +674,37 @@ def test_submit_sends_aid_answers_as_api_fields(fake_site):
 
 
 @pytest.mark.parametrize("slots,sent", [
+    ({"landlord_kind": "social", "resumed_rent": "no"}, {"landlord_kind": "social", "resumed_rent": False}),
+    ({"landlord_kind": "private", "resumed_rent": "yes"}, {"landlord_kind": "private", "resumed_rent": True}),
+    ({"landlord_kind": "unknown", "resumed_rent": "unknown"}, {}),
+])
+def test_submit_sends_landlord_kind_and_resumed_rent(fake_site, slots, sent):
+    """The tenant's landlord and rent reach the API in its terms; "je ne sais pas" is left out."""
+    tr = tracker("", active_loop=None, slots=dict({"role": "tenant", "stage": "assignation"}, **slots))
+    run(ActionSubmitTriage(), tr)
+    assert fake_site.requests[-1][2] == dict({"lang": "fr", "role": "tenant", "stage": "assignation"}, **sent)
+
+
+def test_submit_sends_no_tenant_landlord_facts_for_a_landlord(fake_site):
+    tr = tracker("", active_loop=None, slots={"role": "landlord", "landlord_kind": "social",
+                                              "resumed_rent": "yes"})
+    run(ActionSubmitTriage(), tr)
+    assert fake_site.requests[-1][2] == {"lang": "fr", "role": "landlord"}
+
+
+def test_landlord_kind_question_names_only_the_brief_s_social_landlord():
+    """Plain words FR and EN; Territoire Habitat is the one organisation the brief names."""
+    fr, _ = run(ActionAskLandlordKind(), tracker(slots={"role": "tenant"}))
+    en, _ = run(ActionAskLandlordKind(), tracker(metadata={"lang": "en"}, slots={"role": "tenant"}))
+    assert fr[0]["text"].startswith("Votre logement appartient-il à un bailleur social (HLM, office public")
+    assert "Territoire Habitat" in fr[0]["text"] and "Territoire Habitat" in en[0]["text"]
+    assert [b["payload"] for b in fr[0]["buttons"]] == [
+        '/affirmer{"answer": "social"}', '/affirmer{"answer": "private"}', "/ne_sais_pas"]
+    resumed, _ = run(ActionAskResumedRent(), tracker(slots={"role": "tenant"}))
+    assert resumed[0]["text"].startswith("Avez-vous recommencé à payer le loyer en entier")
+
+
+@pytest.mark.parametrize("slots,sent", [
     ({"debts": "other_debts", "private_sector_employee": "no"}, {"other_debts": True, "private_sector_employee": False}),
     ({"debts": "admissible"}, {"overindebtedness": "admissible"}),
     ({"debts": "unknown", "private_sector_employee": "unknown", "housing_benefit": "unknown",
@@ -642,7 +800,8 @@ def test_stage_question_offers_dont_know():
     assert run(ActionAskDebtEur(), tracker())[0][0]["buttons"] == []
 
 
-@pytest.mark.parametrize("action", [ActionAskHousingBenefit, ActionAskPrivateSectorEmployee, ActionAskDebts])
+@pytest.mark.parametrize("action", [ActionAskHousingBenefit, ActionAskPrivateSectorEmployee, ActionAskDebts,
+                                    ActionAskLandlordKind, ActionAskResumedRent])
 @pytest.mark.parametrize("lang,dont_know", [("fr", "Je ne sais pas"), ("en", "I don't know")])
 def test_choice_questions_end_with_dont_know(action, lang, dont_know):
     """Every choice has a "don't know" button, which leaves the field out of the API call."""

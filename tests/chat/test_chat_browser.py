@@ -63,13 +63,14 @@ def send(page, text, javascript):
 
 
 # Typed answers only, down to the aid questions (income, household size,
-# housing benefit, job, other debts) that come after the debt.
+# housing benefit, job, other debts) that come after the debt; before a
+# hearing, the rent paid again comes between the debt and the income.
 CONVERSATIONS = {
     "fr": (["bonjour", "jai recu un papier de l'huissier je dois 2000e", "Belfort", "le 3 octobre",
             "je sais pas", "1300 par mois", "3", "non", "non", "non"],
            "Qui contacter, dans cet ordre", "Vos dates"),
     "en": (["hello", "i received a court summons for unpaid rent", "Belfort", "in 10 days",
-            "i don't know", "i don't know", "no", "no", "no"],
+            "i don't know", "not yet", "i don't know", "no", "no", "no"],
            "Whom to contact, in this order", "Your dates"),
 }
 

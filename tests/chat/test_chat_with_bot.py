@@ -71,7 +71,9 @@ def test_english_conversation_with_close_hearing_is_urgent(chat_app, live_site):
     assert "commune" in say(client, "i received a court summons for unpaid rent")
     assert "hearing date" in say(client, "Delle")
     assert "how much" in say(client, "in 10 days").lower()
-    assert "earn" in say(client, "i don't know")
+    # Before the hearing: is the full rent paid again? (after the debt)
+    assert "full rent again" in say(client, "i don't know")
+    assert "earn" in say(client, "not yet")
     # No income given: no household-size question.
     assert "housing benefit" in say(client, "i don't know")
     assert "employee" in say(client, "no")
@@ -79,6 +81,10 @@ def test_english_conversation_with_close_hearing_is_urgent(chat_app, live_site):
     result = say(client, "no")
     assert result.startswith("Your situation is urgent")
     assert expected_social_worker(live_site, "90033", "en") in result
+    # "not yet" reaches the API, which adds the step to resume the rent.
+    assert "You are not yet paying the full current rent" in result
+    with client.session_transaction() as session:
+        assert session["triage_request"]["resumed_rent"] is False
 
 
 def test_hearing_date_already_past_is_refused_with_advice(chat_app):
@@ -98,7 +104,9 @@ def test_question_in_the_middle_of_the_form_is_answered_then_form_resumes(chat_a
     reply = say(client, "c'est quand la treve hivernale")
     assert "1er novembre au 31 mars" in reply
     assert "Dans quelle commune" in reply
-    assert "montant" in say(client, "Valdoie")
+    # At the arrears stage the landlord's kind comes right after the commune.
+    assert "bailleur social" in say(client, "Valdoie")
+    assert "montant" in say(client, "c'est un hlm")
 
 
 def test_illegal_eviction_gets_urgent_answer_first(chat_app):
