@@ -7,7 +7,7 @@ proprio" as often as "versée au propriétaire".
 """
 import re
 import unicodedata
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Sequence, Tuple
 
 from rasa_sdk import Tracker
 
@@ -36,6 +36,14 @@ def button_answer(tracker: Tracker) -> Optional[str]:
 
 def _has(pattern: str, text: str) -> bool:
     return re.search(pattern, text) is not None
+
+
+def _first_match(text: str, readings: Sequence[Tuple[str, str]]) -> Optional[str]:
+    """The value of the first pattern found in the folded text; the order is the reading's priority."""
+    for pattern, value in readings:
+        if _has(pattern, text):
+            return value
+    return None
 
 
 _NEGATIVE = r"\b(non|nan|no|nope|none|aucune?|jamais|never|not|rien)\b|\bpas\b|\bn'|\bdon'?t\b"
@@ -85,12 +93,8 @@ _EMPLOYEE = (r"\b(salarie|salariee|cdi|cdd|interim|interimaire|employee?|ouvrier
 
 def read_employee(text: str) -> Optional[str]:
     """yes | no from a job described in words ("je suis au chomage", "en cdi")."""
-    t = fold(text)
-    if _has(_NOT_EMPLOYEE, t):
-        return "no"
-    if _has(_EMPLOYEE, t):
-        return "yes"
-    return None
+    # "pas salarie" is a no before "salarie" can be a yes.
+    return _first_match(fold(text), [(_NOT_EMPLOYEE, "no"), (_EMPLOYEE, "yes")])
 
 
 # --- other debts ----------------------------------------------------------------
@@ -109,15 +113,10 @@ def read_debts(text: str) -> Optional[str]:
     t = fold(text)
     negated = _has(_NEGATED_DEBT, t)
     t = re.sub(_NEGATED_DEBT, " ", t)
-    if _has(_ADMISSIBLE, t):
-        return "admissible"
-    if _has(_FILED, t):
-        return "filed"
-    if _has(_OTHER_DEBTS, t):
-        return "other_debts"
-    if negated or _has(_NEGATIVE, t):
+    found = _first_match(t, [(_ADMISSIBLE, "admissible"), (_FILED, "filed"), (_OTHER_DEBTS, "other_debts")])
+    if found is None and (negated or _has(_NEGATIVE, t)):
         return "none"
-    return None
+    return found
 
 
 # --- landlord kind -------------------------------------------------------------
@@ -176,14 +175,8 @@ _RESUMED = (r"\b(oui|ouais|yes|yeah|yep|je paye|je paie|je repaye|je repaie|j'ai
 
 def read_resumed_rent(text: str) -> Optional[str]:
     """yes | no: is the full current rent paid again ("oui je paye a nouveau", "pas encore")."""
-    t = fold(text)
-    if _has(_NEVER_STOPPED, t):
-        return "yes"
-    if _has(_NOT_RESUMED, t):
-        return "no"
-    if _has(_RESUMED, t):
-        return "yes"
-    return None
+    # "je n'ai jamais arrete" is a yes before its "jamais" can be a no.
+    return _first_match(fold(text), [(_NEVER_STOPPED, "yes"), (_NOT_RESUMED, "no"), (_RESUMED, "yes")])
 
 
 # --- income ------------------------------------------------------------------
