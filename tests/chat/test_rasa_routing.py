@@ -34,3 +34,10 @@ def test_site_keeps_each_conversation_on_one_rasa(tmp_path):
     assert len(senders[0] | senders[1]) == 20
     # Random ids: all 20 on one server would happen about once in 500,000 runs.
     assert senders[0] and senders[1]
+
+
+def test_empty_setting_gives_the_calm_fallback_page(tmp_path):
+    client = make_test_app(tmp_path, RASA_URL=" , ").test_client()
+    response = client.post("/chat", data={"message": "bonjour"})
+    assert response.status_code == 200
+    assert "L'assistant ne répond pas pour le moment" in response.get_data(as_text=True)

@@ -25,6 +25,9 @@ def rasa_url_for(conversation_id: str, rasa_url: str) -> str:
     Redis lock store any process could answer; the rule does no harm there.
     """
     urls = [url.strip().rstrip("/") for url in rasa_url.split(",") if url.strip()]
+    if not urls:
+        # A misconfiguration must look like a bot that is down, not a 500.
+        raise BotUnavailable("RASA_URL is empty")
     digest = hashlib.sha256(conversation_id.encode()).digest()
     return urls[int.from_bytes(digest[:8], "big") % len(urls)]
 
