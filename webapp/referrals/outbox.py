@@ -34,35 +34,37 @@ def enqueue_new_referral(db: Session, referral: Referral, reference: str, urgenc
     with force_locale("fr"):
         subject = _("Nouvelle demande %(reference)s – urgence %(urgency)s",
                     reference=reference, urgency=urgency_label(urgency).lower())
-        body = "\n".join([
+        lines = [
             _("Une nouvelle demande d'accompagnement est arrivée pour votre structure."),
             "",
             _("Référence : %(reference)s", reference=reference),
             _("Urgence : %(urgency)s", urgency=urgency_label(urgency)),
-            "",
-            _("Connectez-vous à l'espace partenaires pour la lire : %(url)s", url=f"{base_url.rstrip('/')}/staff/"),
-            "",
-            _("Ce message ne contient volontairement aucune donnée personnelle."),
-        ])
-    message = OutboxMessage(kind="new_referral", structure_id=referral.structure_id, case_id=referral.case_id,
-                            subject=subject, body=body)
-    db.add(message)
-    return message
+        ]
+        return _enqueue(db, referral, "new_referral", subject, lines, base_url)
 
 
 def enqueue_reminder(db: Session, referral: Referral, reference: str, urgency: str, hours: int,
                      base_url: str) -> OutboxMessage:
     with force_locale("fr"):
         subject = _("Rappel : demande %(reference)s toujours nouvelle", reference=reference)
-        body = "\n".join([
+        lines = [
             _("La demande %(reference)s (urgence %(urgency)s) n'a pas été prise en charge depuis plus de %(hours)s heures.",
               reference=reference, urgency=urgency_label(urgency).lower(), hours=hours),
-            "",
-            _("Connectez-vous à l'espace partenaires pour la lire : %(url)s", url=f"{base_url.rstrip('/')}/staff/"),
-            "",
-            _("Ce message ne contient volontairement aucune donnée personnelle."),
-        ])
-    message = OutboxMessage(kind="reminder", structure_id=referral.structure_id, case_id=referral.case_id,
+        ]
+        return _enqueue(db, referral, "reminder", subject, lines, base_url)
+
+
+def _enqueue(db: Session, referral: Referral, kind: str, subject: str, lines: list[str],
+             base_url: str) -> OutboxMessage:
+    """One notice row: the given lines, then the back-office link and the no-personal-data footer."""
+    body = "\n".join([
+        *lines,
+        "",
+        _("Connectez-vous à l'espace partenaires pour la lire : %(url)s", url=f"{base_url.rstrip('/')}/staff/"),
+        "",
+        _("Ce message ne contient volontairement aucune donnée personnelle."),
+    ])
+    message = OutboxMessage(kind=kind, structure_id=referral.structure_id, case_id=referral.case_id,
                             subject=subject, body=body)
     db.add(message)
     return message
