@@ -1,17 +1,18 @@
 """Hand-off to a person: on request, after two fallbacks in a row."""
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Mapping, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from .helplines import calls
 from .texts import REFERRAL_URL, lang_of, text
 
 FALLBACK_INTENTS = frozenset({"nlu_fallback", "hors_sujet"})
 
 
-def offer_handoff(dispatcher: CollectingDispatcher, lang: str) -> None:
-    dispatcher.utter_message(text=text("handoff", lang))
+def offer_handoff(dispatcher: CollectingDispatcher, lang: str, helpline_calls: Mapping[str, str]) -> None:
+    dispatcher.utter_message(text=text("handoff", lang, **helpline_calls))
     dispatcher.utter_message(json_message={
         "kind": "handoff",
         "links": [{"title": text("button_referral", lang), "url": REFERRAL_URL}],
@@ -37,7 +38,8 @@ class ActionOfferHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
-        offer_handoff(dispatcher, lang_of(tracker))
+        lang = lang_of(tracker)
+        offer_handoff(dispatcher, lang, calls(tracker, lang))
         return []
 
 
@@ -52,7 +54,7 @@ class ActionHandleFallback(Action):
         lang = lang_of(tracker)
         if consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(text=text("fallback_twice", lang))
-            offer_handoff(dispatcher, lang)
+            offer_handoff(dispatcher, lang, calls(tracker, lang))
         else:
             dispatcher.utter_message(text=text("default", lang))
         return []

@@ -1,12 +1,12 @@
 """Slots read from every message, inside or outside the form."""
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from . import answers, dialogue
+from . import answers, dialogue, helplines
 from .amounts import parse_amount
 from .communes import resolve_commune_entity
 from .texts import lang_of
@@ -25,6 +25,14 @@ _ANSWERS_READ_AS_QUESTIONS = {
 
 class ValidateSlotMappings(ValidationAction):
     """Keep the page language, and catch facts told before they are asked."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        events = await super().run(dispatcher, tracker, domain)
+        # The helplines' numbers follow a staff edit of the directory within a
+        # minute (the cache's lifetime), also in a conversation that began
+        # before the edit or before this action server: only changes are set.
+        return events + await helplines.slot_events(tracker)
 
     def extract_lang(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                      domain: DomainDict) -> Dict[Text, Any]:

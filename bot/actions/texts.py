@@ -1,7 +1,10 @@
 """Sentences the actions compose themselves, French first, then English.
 
-Phone numbers are the national ones of the domain brief (§5, CONFIRMED);
-local contacts only ever come from the site's directory through the API.
+No phone number is written here: every contact comes from the site's
+directory through the API. The national helplines enter a sentence as
+``{call_<helpline>}``, a clause built by actions/helplines.py that follows
+"appelez <name>" / "call <name>" ("au <numéro> (gratuit)"), or, when the
+directory has no number, sends to the site's contacts page instead.
 """
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -69,8 +72,8 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "en": "{date} has not come yet: give the date written on the order to leave you received, or answer “I don't know”.",
     },
     "hearing_date_past": {
-        "fr": "Le {date} est déjà passé. Si l'audience a eu lieu, le juge a peut-être déjà rendu sa décision (le jugement) : contactez vite le CDAD (aide juridique gratuite) ou le point-justice au 3039 pour savoir où en est votre dossier. Si la date est fausse, écrivez la bonne ; sinon répondez « je ne sais pas ».",
-        "en": "{date} has already passed. If the hearing took place, the judge may already have given a decision (the judgment): contact the CDAD (free legal help) or the point-justice on 3039 quickly to find out where your case stands. If the date is wrong, write the right one; otherwise answer “I don't know”.",
+        "fr": "Le {date} est déjà passé. Si l'audience a eu lieu, le juge a peut-être déjà rendu sa décision (le jugement) : contactez vite le CDAD (aide juridique gratuite), ou appelez le point-justice {call_point_justice}, pour savoir où en est votre dossier. Si la date est fausse, écrivez la bonne ; sinon répondez « je ne sais pas ».",
+        "en": "{date} has already passed. If the hearing took place, the judge may already have given a decision (the judgment): quickly contact the CDAD (free legal help), or call the point-justice {call_point_justice}, to find out where your case stands. If the date is wrong, write the right one; otherwise answer “I don't know”.",
     },
     "commune_not_found": {
         "fr": "Je ne trouve pas « {query} » parmi les communes du Territoire de Belfort. Vérifiez l'orthographe ou donnez le code postal (90…).",
@@ -85,16 +88,16 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "en": "Commune: {name}.",
     },
     "api_unavailable": {
-        "fr": "Je n'arrive pas à obtenir votre orientation pour le moment. Vous pouvez répondre au questionnaire du site (/questionnaire/locataire) ou appeler Allô Prévention Expulsion au 0 805 299 049 (gratuit).",
-        "en": "I cannot get your orientation right now. You can fill in the site's questionnaire (/questionnaire/locataire) or call Allô Prévention Expulsion on 0 805 299 049 (free).",
+        "fr": "Je n'arrive pas à obtenir votre orientation pour le moment. Vous pouvez répondre au questionnaire du site (/questionnaire/locataire) ou appeler Allô Prévention Expulsion {call_allo}.",
+        "en": "I cannot get your orientation right now. You can fill in the site's questionnaire (/questionnaire/locataire) or call Allô Prévention Expulsion {call_allo}.",
     },
     "api_rejected": {
         "fr": "Une de vos réponses pose problème : {details}. Vous pouvez recommencer en décrivant votre situation.",
         "en": "One of your answers is a problem: {details}. You can start again by describing your situation.",
     },
     "result_intro_immediate": {
-        "fr": "Votre situation est urgente. Agissez aujourd'hui : appelez Allô Prévention Expulsion au 0 805 299 049 (gratuit) ou le point-justice au 3039.",
-        "en": "Your situation is urgent. Act today: call Allô Prévention Expulsion on 0 805 299 049 (free) or the point-justice on 3039.",
+        "fr": "Votre situation est urgente. Agissez aujourd'hui : appelez Allô Prévention Expulsion {call_allo} ou le point-justice {call_point_justice}.",
+        "en": "Your situation is urgent. Act today: call Allô Prévention Expulsion {call_allo} or the point-justice {call_point_justice}.",
     },
     "result_intro_high": {
         "fr": "La procédure est engagée : il faut agir vite, mais vous avez encore des droits.",
@@ -121,18 +124,28 @@ TEXTS: Dict[str, Dict[str, str]] = {
     "button_details": {"fr": "Voir ma situation détaillée", "en": "See my detailed situation"},
     "button_talk_now": {"fr": "Parler à quelqu'un maintenant", "en": "Talk to someone now"},
     "handoff": {
-        "fr": "Vous pouvez parler à une personne :\n• Allô Prévention Expulsion : 0 805 299 049 (gratuit, du lundi au vendredi, 14 h – 17 h)\n• SOS Loyers impayés : 0 805 160 075 (gratuit, locataires et propriétaires)\n• Point-justice : 3039 (gratuit)\nVous pouvez aussi demander à être recontacté·e : vos coordonnées sont demandées dans un formulaire, avec votre accord, jamais dans cette conversation.",
-        "en": "You can talk to a person:\n• Allô Prévention Expulsion: 0 805 299 049 (free, Monday to Friday, 2 pm – 5 pm)\n• SOS Loyers impayés: 0 805 160 075 (free, tenants and landlords)\n• Point-justice: 3039 (free)\nYou can also ask to be contacted: your details are asked in a form, with your consent, never in this conversation.",
+        "fr": "Vous pouvez parler à une personne :\n• Allô Prévention Expulsion {call_allo}\n• SOS Loyers impayés {call_sos_loyers}, pour les locataires et les propriétaires\n• Point-justice {call_point_justice}\nVous pouvez aussi demander à être recontacté·e : vos coordonnées sont demandées dans un formulaire, avec votre accord, jamais dans cette conversation.",
+        "en": "You can talk to a person:\n• Allô Prévention Expulsion {call_allo}\n• SOS Loyers impayés {call_sos_loyers}, for tenants and landlords\n• Point-justice {call_point_justice}\nYou can also ask to be contacted: your details are asked in a form, with your consent, never in this conversation.",
     },
     "default": {
         "fr": "Je n'ai pas compris. Je peux vous aider si vous avez des loyers impayés, un papier du commissaire de justice (huissier), une convocation au tribunal, un jugement d'expulsion, ou une question sur la trêve hivernale, l'APL ou le surendettement.",
         "en": "I did not understand. I can help if you have rent arrears, a paper from the bailiff (commissaire de justice), a court summons, an eviction judgment, or a question about the winter truce, housing benefit or over-indebtedness.",
+    },
+    # The parts of a helpline's call clause (actions/helplines.py).
+    "call_number": {"fr": "au {phone}", "en": "on {phone}"},
+    "call_free": {"fr": "gratuit", "en": "free"},
+    "call_no_number": {
+        "fr": "son numéro est sur la page « Trouver mes contacts » du site, /annuaire/mes-contacts",
+        "en": "its number is on the site's “Find my contacts” page, /annuaire/mes-contacts",
     },
     "fallback_twice": {
         "fr": "Je ne comprends toujours pas, désolé. Le mieux est peut-être de parler à une personne.",
         "en": "I still do not understand, sorry. It may be best to talk to a person.",
     },
 }
+
+# Between the notes of a call clause: "(gratuit ; du lundi au vendredi)".
+CALL_NOTES_SEPARATOR: Dict[str, str] = {"fr": " ; ", "en": "; "}
 
 
 # The form's questions. They live here rather than in domain.yml because

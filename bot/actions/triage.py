@@ -1,7 +1,7 @@
 """Send the household's answers to the site's triage API and relay its answer."""
 import asyncio
 import datetime as dt
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Mapping, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from . import answers, dialogue
+from .helplines import calls
 from .texts import DETAILS_URL, REFERRAL_URL, kind_label, lang_of, text
 from .webapp_api import TriageRejected, WebappApi, WebappUnavailable
 
@@ -56,10 +57,11 @@ def format_date(iso: str, lang: str) -> str:
     return f"{day.day} {month} {day.year}"
 
 
-def render_result(result: Dict[str, Any], lang: str) -> str:
+def render_result(result: Dict[str, Any], lang: str, helpline_calls: Mapping[str, str]) -> str:
     """One message: urgency first, then whom to contact, the dates, the steps."""
     urgency = result.get("urgency") or "normal"
-    lines: List[str] = [text(f"result_intro_{urgency}", lang) if urgency in ("immediate", "high", "normal") else ""]
+    lines: List[str] = [text(f"result_intro_{urgency}", lang, **helpline_calls)
+                        if urgency in ("immediate", "high", "normal") else ""]
     orientations = result.get("orientations") or []
     if orientations:
         lines += ["", text("orientations_title", lang)]
@@ -121,6 +123,7 @@ class ActionSubmitTriage(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         lang = lang_of(tracker)
+        helpline_calls = calls(tracker, lang)
         request = triage_request(tracker, lang)
         api = self._api or WebappApi()
         try:
@@ -131,9 +134,10 @@ class ActionSubmitTriage(Action):
             dispatcher.utter_message(text=text("api_rejected", lang, details=details))
             return []
         except WebappUnavailable:
-            dispatcher.utter_message(text=text("api_unavailable", lang))
+            dispatcher.utter_message(text=text("api_unavailable", lang, **helpline_calls))
             return []
-        dispatcher.utter_message(text=render_result(result, lang), buttons=result_buttons(lang))
+        dispatcher.utter_message(text=render_result(result, lang, helpline_calls),
+                                 buttons=result_buttons(lang))
         # The page turns this into links; it also keeps the answers server-side
         # to pre-fill the referral form and the questionnaire's result page.
         dispatcher.utter_message(json_message={

@@ -15,6 +15,7 @@ from . import answers, dialogue
 from .amounts import parse_amount
 from .communes import candidates, commune_entity
 from .dates import parse_date, parse_upcoming_date
+from .helplines import calls
 from .texts import lang_of, text
 from .triage import format_date
 from .webapp_api import WebappApi, WebappUnavailable
@@ -152,7 +153,8 @@ class ValidateTriageForm(FormValidationAction):
             return {slot: None}
         shown = format_date(parsed.isoformat(), lang)
         if upcoming and parsed < day:
-            dispatcher.utter_message(text=text("hearing_date_past", lang, date=shown))
+            dispatcher.utter_message(text=text("hearing_date_past", lang, date=shown,
+                                               **calls(tracker, lang)))
             return {slot: None}
         if not upcoming and parsed > day:
             dispatcher.utter_message(text=text(f"date_in_future.{slot}", lang, date=shown))

@@ -1,10 +1,12 @@
-"""Client for the site's JSON API: the only place the bot learns rules from.
+"""Client for the site's JSON API: the only place the bot learns rules and contacts from.
 
 The bot never computes a deadline or a stage itself; it sends what the
-household said to ``POST /api/triage`` and relays the answer.
+household said to ``POST /api/triage`` and relays the answer. Contact details
+come from the directory (``GET /api/structures/<id>``).
 """
 import os
 from typing import Any, Dict, List, Optional
+from urllib.parse import quote
 
 import requests
 
@@ -58,6 +60,24 @@ class WebappApi:
         if not isinstance(communes, list):
             raise WebappUnavailable("no 'communes' list in the answer")
         return communes
+
+    def structure(self, structure_id: str, lang: str) -> Optional[Dict[str, Any]]:
+        """One structure of the directory in ``lang``; None when the directory has no such id."""
+        try:
+            response = requests.get(
+                f"{self.base_url}/api/structures/{quote(structure_id, safe='')}",
+                params={"lang": lang}, timeout=self.timeout,
+            )
+        except requests.RequestException as exc:
+            raise WebappUnavailable(str(exc)) from exc
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise WebappUnavailable(f"HTTP {response.status_code}")
+        structure = _json(response).get("structure")
+        if not isinstance(structure, dict):
+            raise WebappUnavailable("no 'structure' object in the answer")
+        return structure
 
 
 def _json(response: requests.Response) -> Dict[str, Any]:

@@ -725,17 +725,19 @@ def test_submit_in_english_formats_dates_in_english(fake_site):
     assert "Talk to someone now" in [b["title"] for b in messages[0]["buttons"]]
 
 
-def test_submit_when_site_down_offers_questionnaire_and_numbers(closed_port_url):
+def test_submit_when_site_down_offers_questionnaire_and_a_helpline(closed_port_url):
     """The household is never left without a way forward."""
-    tr = tracker("", active_loop=None, slots={"role": "tenant"})
+    tr = tracker("", active_loop=None, slots={"role": "tenant", "call_allo_fr": "au 0 800 000 001 (gratuit)"})
     messages, events = run(ActionSubmitTriage(WebappApi(timeout=1)), tr)
     assert "/questionnaire/locataire" in messages[0]["text"]
-    assert "0 805 299 049" in messages[0]["text"]
+    assert "Allô Prévention Expulsion au 0 800 000 001 (gratuit)" in messages[0]["text"]
     assert events == []
 
 
 def test_render_result_without_orientations_still_has_disclaimer():
-    assert "pas un avocat" in render_result({"urgency": "normal"}, "fr")
+    calls = {"call_allo": "au 1", "call_sos_loyers": "au 2", "call_point_justice": "au 3",
+             "call_banque_de_france": "au 4"}
+    assert "pas un avocat" in render_result({"urgency": "normal"}, "fr", calls)
     assert format_date("2026-04-01", "fr") == "1 avril 2026"
 
 
@@ -755,7 +757,8 @@ def test_second_fallback_in_a_row_offers_a_person():
     tr = tracker("blabla", intent="hors_sujet", active_loop=None,
                  events=[user_event("nlu_fallback"), user_event("hors_sujet")])
     messages, _ = run(ActionHandleFallback(), tr)
-    assert "0 805 299 049" in messages[1]["text"]
+    assert messages[1]["text"].startswith("Vous pouvez parler à une personne")
+    assert "Allô Prévention Expulsion" in messages[1]["text"]
 
 
 def test_handoff_never_asks_for_contact_details():

@@ -1,0 +1,172 @@
+"""The national helplines' numbers, as the site's directory gives them.
+
+The directory (content/structures/, edited by staff in the back office, served
+at ``GET /api/structures/<id>``) is the one place for contact details: the bot
+writes no number itself. Each helpline becomes, per language, a "call clause"
+that follows "appelez <name>" / "call <name>" in a sentence: "au <numéro>
+(gratuit ; <horaires>)". The clauses live in the conversation's
+``call_<helpline>_<lang>`` slots: the domain's responses template them, the
+actions' texts read them (``calls``).
+
+A number the directory does not have, or a site that does not answer, gives a
+clause without a number that sends to the site's contacts page: never "None",
+never a blank.
+"""
+import asyncio
+import threading
+import time
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from .texts import CALL_NOTES_SEPARATOR, LANGS, text
+from .webapp_api import WebappApi, WebappUnavailable
+
+# Key in slot and placeholder names -> id of the structure in the directory
+# (webapp/directory: FOOTER_HELPLINES and CONTACT_PAGE_HELPLINES).
+HELPLINES: Dict[str, str] = {
+    "allo": "allo-prevention-expulsion",
+    "sos_loyers": "sos-loyers-impayes",
+    "point_justice": "point-justice-3039",
+    "banque_de_france": "banque-de-france-3414",
+}
+# The free numbers, the ones the site's footer lists as "Numéros gratuits";
+# the Banque de France's costs a local call.
+FREE = frozenset({"allo", "sos_loyers", "point_justice"})
+
+# A staff edit shows within a minute, and the site is not called per message.
+CACHE_TTL_S = 60.0
+# After a failed call the last known answer is kept, and the site tried again soon.
+RETRY_AFTER_FAILURE_S = 10.0
+# The number is a help, not the answer: a slow site must not hold the message.
+FETCH_TIMEOUT_S = 1.5
+
+
+def slot_name(key: str, lang: str) -> str:
+    return f"call_{key}_{lang}"
+
+
+SLOT_NAMES = tuple(slot_name(key, lang) for key in HELPLINES for lang in LANGS)
+
+
+class DirectoryCache:
+    """The site's answers for each (structure, language), kept ``ttl`` seconds."""
+
+    def __init__(self, ttl: float = CACHE_TTL_S, retry_after_failure: float = RETRY_AFTER_FAILURE_S,
+                 clock: Callable[[], float] = time.monotonic):
+        self._ttl = ttl
+        self._retry = retry_after_failure
+        self._clock = clock
+        self._entries: Dict[Tuple[str, str], Tuple[Optional[Dict[str, Any]], float]] = {}
+        # One fetch at a time: a conversation arriving meanwhile waits for it
+        # instead of calling the site again.
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def fresh(self, wanted: Iterable[Tuple[str, str]]) -> Optional[Dict[Tuple[str, str], Optional[Dict[str, Any]]]]:
+        """Each (structure id, lang) when every one is still fresh, without calling the site; else None."""
+        now = self._clock()
+        found = {}
+        for key in wanted:
+            # A plain read: a dict lookup is atomic, and a stale answer only
+            # sends the caller to lookup().
+            structure, expires = self._entries.get(key, (None, 0.0))
+            if now >= expires:
+                return None
+            found[key] = structure
+        return found
+
+    def lookup(self, wanted: Iterable[Tuple[str, str]]) -> Dict[Tuple[str, str], Optional[Dict[str, Any]]]:
+        """Each (structure id, lang) as the site last gave it; None if unknown."""
+        found: Dict[Tuple[str, str], Optional[Dict[str, Any]]] = {}
+        with self._lock:
+            now = self._clock()
+            site_down = False
+            for key in wanted:
+                structure, expires = self._entries.get(key, (None, 0.0))
+                if now < expires:
+                    found[key] = structure
+                    continue
+                if not site_down:
+                    try:
+                        structure = WebappApi(timeout=FETCH_TIMEOUT_S).structure(*key)
+                        self._entries[key] = (structure, now + self._ttl)
+                        found[key] = structure
+                        continue
+                    except WebappUnavailable:
+                        # The other structures do not wait for a site that is down.
+                        site_down = True
+                # A number known a moment ago beats no number.
+                self._entries[key] = (structure, now + self._retry)
+                found[key] = structure
+        return found
+
+
+CACHE = DirectoryCache()
+
+
+def _clean(value: Any) -> Optional[str]:
+    if not isinstance(value, str):
+        return None
+    return " ".join(value.split()) or None
+
+
+def _hours(structure: Mapping[str, Any], lang: str) -> Optional[str]:
+    """The directory's opening hours, shaped to sit inside a parenthesis."""
+    hours = _clean(structure.get("opening_hours"))
+    if hours is None:
+        return None
+    hours = hours.rstrip(". ")
+    # "Du lundi au vendredi" after "gratuit ; ": French does not capitalise
+    # there. English day names keep their capital; so does an acronym.
+    if lang == "fr" and len(hours) > 1 and hours[0].isupper() and hours[1].islower():
+        hours = hours[0].lower() + hours[1:]
+    return hours or None
+
+
+def clause(key: str, structure: Optional[Mapping[str, Any]], lang: str) -> str:
+    """How to call this helpline, from the structure the directory gave (or None)."""
+    notes = [text("call_free", lang)] if key in FREE else []
+    phone = _clean(structure.get("phone")) if structure else None
+    if structure is None or phone is None:
+        # Hours without a number would help no one: the contacts page has both.
+        notes.append(text("call_no_number", lang))
+        return f"({CALL_NOTES_SEPARATOR[lang].join(notes)})"
+    hours = _hours(structure, lang)
+    if hours:
+        notes.append(hours)
+    said = text("call_number", lang, phone=phone)
+    return f"{said} ({CALL_NOTES_SEPARATOR[lang].join(notes)})" if notes else said
+
+
+def slot_values(cache: Optional[DirectoryCache] = None, fetch: bool = True) -> Optional[Dict[str, str]]:
+    """Every ``call_<helpline>_<lang>`` slot's value, from the directory (cached).
+
+    With fetch=False, None unless the cache can answer without the site.
+    """
+    cache = cache or CACHE
+    wanted = [(structure_id, lang) for lang in LANGS for structure_id in HELPLINES.values()]
+    found = cache.lookup(wanted) if fetch else cache.fresh(wanted)
+    if found is None:
+        return None
+    return {slot_name(key, lang): clause(key, found.get((structure_id, lang)), lang)
+            for key, structure_id in HELPLINES.items() for lang in LANGS}
+
+
+async def slot_events(tracker: Optional[Tracker] = None) -> List[Dict[str, Any]]:
+    """SlotSet for the call clauses; with a tracker, only those that changed."""
+    # Nearly every message finds the cache fresh: no thread needed then. A
+    # call to the site (requests, blocking) runs off the event loop.
+    values = slot_values(fetch=False) or await asyncio.to_thread(slot_values)
+    return [SlotSet(name, value) for name, value in values.items()
+            if tracker is None or tracker.get_slot(name) != value]
+
+
+def calls(tracker: Tracker, lang: str) -> Dict[str, str]:
+    """The call clauses in ``lang`` for the actions' texts: {"call_allo": ..., ...}."""
+    return {f"call_{key}": tracker.get_slot(slot_name(key, lang)) or clause(key, None, lang)
+            for key in HELPLINES}
