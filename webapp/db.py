@@ -5,17 +5,20 @@ and tests can use the same models without an app context.
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# A pooled connection that has waited this long is pinged before use.
+IDLE_PING_SECONDS = 10.0
 
 
 class Base(DeclarativeBase):
@@ -24,7 +27,7 @@ class Base(DeclarativeBase):
 
 def make_engine(url: str, pool_size: int = 10, max_overflow: int = 20) -> Engine:
     """Create the engine; SQLite gets a file directory and foreign keys."""
-    kwargs = {"future": True, "pool_pre_ping": True}
+    kwargs = {"future": True}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -38,6 +41,8 @@ def make_engine(url: str, pool_size: int = 10, max_overflow: int = 20) -> Engine
         kwargs["pool_size"] = pool_size
         kwargs["max_overflow"] = max_overflow
     engine = create_engine(url, **kwargs)
+    if not url.startswith("sqlite"):
+        _ping_after_idle(engine)
     if url.startswith("sqlite"):
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -50,6 +55,33 @@ def make_engine(url: str, pool_size: int = 10, max_overflow: int = 20) -> Engine
             with engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA journal_mode=WAL")
     return engine
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it has been idle a while.
+
+    SQLAlchemy's pool_pre_ping costs one round trip to the server on every
+    checkout, and the session store checks out twice per request. A
+    connection that went back to the pool a moment ago is almost surely
+    alive; one that slept may have been cut (server restart, idle timeout).
+    If the server restarts while connections are busy, the first statement
+    on each fails, SQLAlchemy sees a disconnect and invalidates the whole
+    pool, so the next request reconnects.
+    """
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record):
+        record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy):
+        since = record.info.get("checked_in_at")
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool drops this connection and checks out another.
+            raise exc.DisconnectionError() from error
 
 
 def alembic_config(url: str) -> AlembicConfig:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Flask
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import DateTime, String, Text, delete, insert, select, update
+from sqlalchemy import DateTime, String, Text, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import CallbackDict
 
@@ -44,17 +44,35 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+_TABLE = WebSession.__table__
+# Built once with bound parameters: SQLAlchemy then reuses one compiled form
+# instead of building a cache key for a new statement on every request.
+_READ = select(_TABLE.c.data, _TABLE.c.expires_at).where(_TABLE.c.id == bindparam("sid"))
+_UPDATE = (update(_TABLE).where(_TABLE.c.id == bindparam("sid"))
+           .values(data=bindparam("data"), expires_at=bindparam("expires_at")))
+_INSERT = insert(_TABLE).values(id=bindparam("sid"), data=bindparam("data"),
+                                expires_at=bindparam("expires_at"))
+_DELETE = delete(_TABLE).where(_TABLE.c.id == bindparam("sid"))
+
+
+def _autocommit(app: Flask):
+    """A connection where each statement commits on its own.
+
+    The store runs twice on every request (the chat: on every message), and
+    each of its statements stands alone: no BEGIN, no COMMIT or ROLLBACK
+    round trip to the server around it, no ORM unit of work.
+    """
+    return app.extensions["db_engine"].connect().execution_options(isolation_level="AUTOCOMMIT")
+
+
 class DatabaseSessionInterface(SessionInterface):
     """Stores each session as one JSON row keyed by an unguessable id."""
 
     def open_session(self, app: Flask, request):
         sid = request.cookies.get(COOKIE_NAME)
         if sid and len(sid) <= 64:
-            maker = app.extensions["db_sessionmaker"]
-            with maker() as db:
-                # Two columns, no ORM object: this runs on every request.
-                row = db.execute(select(WebSession.data, WebSession.expires_at)
-                                 .where(WebSession.id == sid)).first()
+            with _autocommit(app) as conn:
+                row = conn.execute(_READ, {"sid": sid}).first()
                 if row is not None:
                     expires = row.expires_at
                     if expires.tzinfo is None:
@@ -68,9 +86,8 @@ class DatabaseSessionInterface(SessionInterface):
         path = self.get_cookie_path(app)
         if not session:
             if session.sid and session.modified:
-                with app.extensions["db_sessionmaker"]() as db:
-                    db.execute(delete(WebSession).where(WebSession.id == session.sid))
-                    db.commit()
+                with _autocommit(app) as conn:
+                    conn.execute(_DELETE, {"sid": session.sid})
                 response.delete_cookie(COOKIE_NAME, domain=domain, path=path)
             return
         lifetime = timedelta(minutes=app.config["SESSION_LIFETIME_MINUTES"])
@@ -78,15 +95,14 @@ class DatabaseSessionInterface(SessionInterface):
         if session.sid is None:
             session.sid = secrets.token_urlsafe(32)
         if session.modified or session.new or self.should_set_cookie(app, session):
-            values = {"data": json.dumps(dict(session), default=str), "expires_at": expires}
-            with app.extensions["db_sessionmaker"]() as db:
+            values = {"sid": session.sid, "data": json.dumps(dict(session), default=str),
+                      "expires_at": expires}
+            with _autocommit(app) as conn:
                 # One statement for a known session (the chat saves on every
                 # message); an insert for a new one, or one purged meanwhile.
-                updated = 0 if session.new else db.execute(
-                    update(WebSession).where(WebSession.id == session.sid).values(**values)).rowcount
+                updated = 0 if session.new else conn.execute(_UPDATE, values).rowcount
                 if not updated:
-                    db.execute(insert(WebSession).values(id=session.sid, **values))
-                db.commit()
+                    conn.execute(_INSERT, values)
             response.set_cookie(
                 COOKIE_NAME, session.sid, expires=expires, httponly=True,
                 domain=domain, path=path, secure=app.config["SESSION_COOKIE_SECURE"],

@@ -1,4 +1,5 @@
 """Migrations and server-side sessions on SQLite and on PostgreSQL."""
+import pytest
 import sqlalchemy as sa
 
 from tests.helpers import make_test_app
@@ -56,3 +57,47 @@ def test_purge_command_removes_expired_sessions(tmp_path):
     app.test_client().get("/touch")
     result = app.test_cli_runner().invoke(args=["sessions", "purge"])
     assert "purged 1 expired sessions" in result.output
+
+
+def _killed_backend_engine(postgres_url, tmp_path):
+    """An app's engine whose one pooled connection the server has just cut."""
+    from tests.postgres import fresh_database
+
+    if postgres_url is None:
+        pytest.skip("PostgreSQL is not installed here")
+    url = fresh_database(postgres_url)
+    engine = make_test_app(tmp_path, DATABASE_URL=url).extensions["db_engine"]
+    with engine.connect() as conn:
+        pid = conn.exec_driver_sql("select pg_backend_pid()").scalar()
+    killer = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with killer.connect() as conn:
+        assert conn.exec_driver_sql(f"select pg_terminate_backend({pid})").scalar()
+    killer.dispose()
+    return engine
+
+
+def test_connection_idle_in_the_pool_is_checked_and_replaced(postgres_url, tmp_path, monkeypatch):
+    """A connection that slept in the pool is pinged: a dead one is swapped silently."""
+    from webapp import db
+
+    engine = _killed_backend_engine(postgres_url, tmp_path)
+    monkeypatch.setattr(db, "IDLE_PING_SECONDS", 0.0)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("select 1").scalar() == 1
+
+
+def test_connection_just_returned_is_not_pinged(postgres_url, tmp_path, monkeypatch):
+    """No round trip for a connection back in the pool a moment ago (the hot path)."""
+    engine = _killed_backend_engine(postgres_url, tmp_path)
+    pings = []
+    real_ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(c) or real_ping(c))
+    # Not pinged, so the cut shows once; SQLAlchemy then renews the pool.
+    with pytest.raises(sa.exc.OperationalError) as error:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("select 1")
+    assert error.value.connection_invalidated
+    for _ in range(3):
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("select 1").scalar() == 1
+    assert pings == []
