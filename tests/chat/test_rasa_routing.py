@@ -7,18 +7,18 @@ from __future__ import annotations
 
 from tests.chat.fake_rasa import FakeRasa
 from tests.helpers import make_test_app
-from webapp.chat.rasa_client import rasa_url_for
+from webapp.chat.rasa_client import next_process, rasa_url_for
 
 
 def test_one_url_is_always_that_url():
-    assert rasa_url_for("abc", "http://127.0.0.1:5005/") == "http://127.0.0.1:5005"
+    assert rasa_url_for(next_process(), "http://127.0.0.1:5005/") == "http://127.0.0.1:5005"
 
 
-def test_same_conversation_same_process_and_both_processes_used():
+def test_new_conversations_take_the_processes_in_turn():
     urls = "http://127.0.0.1:5005, http://127.0.0.1:5006"
-    picks = {rasa_url_for(f"conversation-{n}", urls) for n in range(200)}
-    assert picks == {"http://127.0.0.1:5005", "http://127.0.0.1:5006"}
-    assert len({rasa_url_for("conversation-7", urls) for _ in range(20)}) == 1
+    picks = [rasa_url_for(next_process(), urls) for _ in range(20)]
+    assert picks.count("http://127.0.0.1:5005") == picks.count("http://127.0.0.1:5006") == 10
+    assert all(a != b for a, b in zip(picks, picks[1:]))
 
 
 def test_site_keeps_each_conversation_on_one_rasa(tmp_path):
@@ -32,8 +32,26 @@ def test_site_keeps_each_conversation_on_one_rasa(tmp_path):
     # Every conversation sent its three messages to one server, never to both.
     assert not senders[0] & senders[1]
     assert len(senders[0] | senders[1]) == 20
-    # Random ids: all 20 on one server would happen about once in 500,000 runs.
-    assert senders[0] and senders[1]
+    # Shared evenly: a hash of the random ids often gave 13 against 7.
+    assert len(senders[0]) == len(senders[1]) == 10
+
+
+def test_conversation_keeps_its_process_while_others_start(tmp_path):
+    """The choice is kept in the session, not recomputed: a reload changes nothing."""
+    with FakeRasa() as first, FakeRasa() as second:
+        app = make_test_app(tmp_path, RASA_URL=f"{first.url},{second.url}")
+        client = app.test_client()
+        client.post("/chat", data={"message": "un"})
+        for _ in range(3):
+            # Other households start conversations in between.
+            app.test_client().post("/chat", data={"message": "autre"})
+            client.get("/chat")
+            client.post("/chat", data={"message": "encore"})
+        mine = [server for server in (first, second)
+                if any(m["message"] == "un" for m in server.received)]
+    assert len(mine) == 1
+    assert [m["message"] for m in mine[0].received if m["message"] in ("un", "encore")] == \
+        ["un", "encore", "encore", "encore"]
 
 
 def test_empty_setting_gives_the_calm_fallback_page(tmp_path):

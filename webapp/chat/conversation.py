@@ -6,6 +6,8 @@ import time
 
 from flask import current_app, session
 
+from webapp.chat import rasa_client
+
 SESSION_KEY = "chat"
 # What the referral form and the detailed-situation page read (webapp.referrals.prefill).
 TRIAGE_SESSION_KEY = "triage_request"
@@ -20,6 +22,10 @@ def state() -> dict:
     if not isinstance(chat, dict) or not chat.get("id"):
         chat = {"id": secrets.token_hex(16), "log": [], "sent": []}
         session[SESSION_KEY] = chat
+    if not isinstance(chat.get("rasa"), int):
+        # The Rasa process that holds this conversation, chosen once.
+        chat["rasa"] = rasa_client.next_process()
+        session[SESSION_KEY] = dict(chat)
     return chat
 
 

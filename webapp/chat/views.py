@@ -53,7 +53,7 @@ def _exchange(chat: dict, shown: str, sent: str) -> list[dict]:
     """Send one message and log both sides; raises BotUnavailable."""
     conversation.count_sent(chat)
     try:
-        messages = send(chat["id"], sent, _lang())
+        messages = send(chat["id"], chat["rasa"], sent, _lang())
     finally:
         conversation.save(chat)
     chat["log"].append({"who": "user", "text": shown})
