@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import http.client
 import json
 import os
 import re
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -56,7 +58,8 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def start_site(data_dir: Path, rasa_url: str, database_url: str | None = None) -> tuple[subprocess.Popen, str]:
+def start_site(data_dir: Path, rasa_url: str, database_url: str | None = None,
+               workers: int = 2, threads: int = 24) -> tuple[subprocess.Popen, str]:
     port = bot_processes.free_port()
     env = dict(os.environ, RCS_ENV="production", SECRET_KEY=secrets.token_hex(32),
                DATABASE_URL=database_url or f"sqlite:///{data_dir / 'bench.sqlite3'}",
@@ -66,8 +69,8 @@ def start_site(data_dir: Path, rasa_url: str, database_url: str | None = None) -
                    cwd=ROOT, env=env, check=True, capture_output=True)
     process = subprocess.Popen(
         # The settings of `make run` (tools/run_all.sh) and the README's production line.
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--worker-class", "gthread", "--threads", "8", "--log-level", "warning", "webapp:create_app()"],
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning", "webapp:create_app()"],
         cwd=ROOT, env=env, stdout=open(data_dir / "gunicorn.log", "w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
@@ -80,35 +83,73 @@ def start_site(data_dir: Path, rasa_url: str, database_url: str | None = None) -
     raise SystemExit(f"the site did not start; see {data_dir / 'gunicorn.log'}")
 
 
-def direct_conversation(rasa_url: str, turns: int) -> list[float]:
-    http, sender, timings = requests.Session(), uuid.uuid4().hex, []
-    # Straight to the Rasa process the site would pick for this conversation.
-    url = rasa_url_for(sender, rasa_url)
-    for i in range(turns):
-        started = time.perf_counter()
-        reply = http.post(f"{url}/webhooks/rest/webhook", timeout=30,
-                          json={"sender": sender, "message": SCRIPT[i % len(SCRIPT)],
-                                "metadata": {"lang": "fr"}})
-        timings.append(time.perf_counter() - started)
-        assert reply.status_code == 200 and reply.json(), reply.text
+class Client:
+    """One keep-alive HTTP connection with its cookies, on the standard library.
+
+    The load generator runs on the same two cores as the servers: requests
+    cost it about 1.9 ms of CPU per message, taken from the servers under
+    test (a household's phone would not). http.client costs less than half.
+    """
+
+    def __init__(self, base_url: str):
+        parts = urllib.parse.urlsplit(base_url)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body=None, headers=None) -> tuple[int, bytes]:
+        headers = dict(headers or {})
+        if self.cookies:
+            # Production cookies are Secure; the bench talks plain HTTP on
+            # localhost, so the session cookie is sent back as over TLS.
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        self.connection.request(method, path, body=data, headers=headers)
+        response = self.connection.getresponse()
+        payload = response.read()
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = cookie.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, payload
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def direct_conversation(rasa_url: str, turns: int, number: int = 0) -> list[float]:
+    sender, timings = uuid.uuid4().hex, []
+    # Straight to the Rasa process the site would pick: new conversations
+    # take the processes in turn (webapp/chat/rasa_client.py).
+    client = Client(rasa_url_for(number, rasa_url))
+    try:
+        for i in range(turns):
+            started = time.perf_counter()
+            status, reply = client.request("POST", "/webhooks/rest/webhook", body={
+                "sender": sender, "message": SCRIPT[i % len(SCRIPT)], "metadata": {"lang": "fr"}})
+            timings.append(time.perf_counter() - started)
+            assert status == 200 and json.loads(reply), reply[:300]
+    finally:
+        client.close()
     return timings
 
 
-def proxy_conversation(site_url: str, turns: int) -> list[float]:
-    http, timings = requests.Session(), []
-    page = http.get(f"{site_url}/chat", timeout=10).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    headers = {"X-CSRFToken": token.group(1)} if token else {}
-    for i in range(turns):
-        # Production cookies are Secure; the bench talks plain HTTP on
-        # localhost, so the session cookie is sent back as it would be over TLS.
-        for cookie in http.cookies:
-            cookie.secure = False
-        started = time.perf_counter()
-        reply = http.post(f"{site_url}/chat/api/message", timeout=30, headers=headers,
-                          json={"message": SCRIPT[i % len(SCRIPT)]})
-        timings.append(time.perf_counter() - started)
-        assert reply.status_code == 200, reply.text[:300]
+def proxy_conversation(site_url: str, turns: int, _number: int = 0) -> list[float]:
+    timings, client = [], Client(site_url)
+    try:
+        status, page = client.request("GET", "/chat")
+        assert status == 200, page[:300]
+        token = re.search(rb'name="csrf_token" value="([^"]+)"', page)
+        headers = {"X-CSRFToken": token.group(1).decode()} if token else {}
+        for i in range(turns):
+            started = time.perf_counter()
+            status, reply = client.request("POST", "/chat/api/message", headers=headers,
+                                           body={"message": SCRIPT[i % len(SCRIPT)]})
+            timings.append(time.perf_counter() - started)
+            assert status == 200, reply[:300]
+    finally:
+        client.close()
     return timings
 
 
@@ -129,16 +170,29 @@ def process_tree(pid: int) -> list[int]:
     return found
 
 
+def postgres_pid(database_url: str | None) -> int | None:
+    """The postmaster of the bench's private cluster (tests/postgres.py), if any."""
+    match = re.search(r"host=([^&]+)", database_url or "")
+    if not match:
+        return None
+    pid_file = Path(match.group(1)).parent / "data" / "postmaster.pid"
+    try:
+        return int(pid_file.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def run_level(function, url: str, conversations: int, turns: int, bot=None) -> dict:
     # CPU per message of each bot process: on a shared machine the latency
     # moves with the neighbours' load, the CPU a message costs does not.
-    cpu_before = {name: sum(map(cpu_seconds, pids)) for name, pids in (bot or {}).items()}
+    cpu_before = {name: sum(map(cpu_seconds, process_tree(pids[0]) if name == "postgres" else pids))
+                  for name, pids in (bot or {}).items()}
     # The load generator runs on the same cores as the servers: its CPU is
     # shown too, since a real household's phone would not take it from them.
     cpu_before["client"] = cpu_seconds(os.getpid())
     with ThreadPoolExecutor(max_workers=conversations) as pool:
         started = time.perf_counter()
-        results = list(pool.map(lambda _: function(url, turns), range(conversations)))
+        results = list(pool.map(lambda number: function(url, turns, number), range(conversations)))
         elapsed = time.perf_counter() - started
     timings = [t for conversation in results for t in conversation]
     report = {"requests": len(timings), "p50_ms": round(percentile(timings, 50) * 1000, 1),
@@ -146,7 +200,11 @@ def run_level(function, url: str, conversations: int, turns: int, bot=None) -> d
               "mean_ms": round(statistics.mean(timings) * 1000, 1),
               "throughput_rps": round(len(timings) / elapsed, 1)}
     for name, before in cpu_before.items():
-        used = sum(map(cpu_seconds, (bot or {}).get(name, [os.getpid()]))) - before
+        pids = (bot or {}).get(name, [os.getpid()])
+        if name == "postgres":
+            # Its backends come and go with the pools: count the tree now.
+            pids = process_tree(pids[0])
+        used = sum(map(cpu_seconds, pids)) - before
         report[f"{name}_cpu_ms_per_message"] = round(used / len(timings) * 1000, 1)
     return report
 
@@ -160,6 +218,9 @@ def main() -> int:
                              "embedded SQLite; SQLite is used where PostgreSQL is not installed")
     parser.add_argument("--rasa-processes", type=int, default=2,
                         help="Rasa processes, as `make run` starts them (tools/run_all.sh)")
+    parser.add_argument("--site-workers", type=int, default=2, help="gunicorn workers of the site")
+    parser.add_argument("--site-threads", type=int, default=24,
+                        help="gunicorn threads per worker (make run's setting)")
     args = parser.parse_args()
     reason = bot_processes.bot_available()
     if reason:
@@ -176,16 +237,22 @@ def main() -> int:
     site = None
     try:
         bot = bot_processes.start(api_url, rasa_processes=args.rasa_processes)
-        site, site_url = start_site(data_dir, bot.rasa_url, database_url)
+        site, site_url = start_site(data_dir, bot.rasa_url, database_url,
+                                    workers=args.site_workers, threads=args.site_threads)
         memory_idle = bot_processes.resident_memory_mb(bot.pids())
-        # Warm-up: the first messages of each process load lazy parts of Rasa.
-        for _ in range(4 * len(bot.rasa_urls)):
-            direct_conversation(bot.rasa_url, 4)
-        proxy_conversation(site_url, 4)
+        # Warm-up: the first messages of each process load lazy parts of Rasa,
+        # and the first page of each gunicorn worker compiles its templates.
+        # Concurrent conversations, so that every worker gets some.
+        for number in range(4 * len(bot.rasa_urls)):
+            direct_conversation(bot.rasa_url, 4, number)
+        with ThreadPoolExecutor(max_workers=8 * args.site_workers) as pool:
+            list(pool.map(lambda _: proxy_conversation(site_url, 2), range(8 * args.site_workers)))
         levels = {}
         for level in args.levels:
             pids = {"rasa": [p.pid for p in bot.processes[1:]], "actions": [bot.processes[0].pid],
                     "site": process_tree(site.pid)}
+            if postgres_pid(database_url):
+                pids["postgres"] = [postgres_pid(database_url)]
             direct = run_level(direct_conversation, bot.rasa_url, level, args.turns, pids)
             proxy = run_level(proxy_conversation, site_url, level, args.turns, pids)
             levels[str(level)] = {
@@ -221,6 +288,7 @@ def main() -> int:
         print(f"CPU per message at {level}: Rasa {row['direct']['rasa_cpu_ms_per_message']} ms, "
               f"action server {row['direct']['actions_cpu_ms_per_message']} ms, "
               f"site (proxy) {row['proxy']['site_cpu_ms_per_message']} ms, "
+              f"PostgreSQL (proxy) {row['proxy'].get('postgres_cpu_ms_per_message', '-')} ms, "
               f"load generator {row['proxy']['client_cpu_ms_per_message']} ms")
     print(json.dumps(report))
     return 0

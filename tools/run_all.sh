@@ -46,9 +46,11 @@ for port in "${rasa_ports[@]}"; do
      >"../instance/logs/rasa-$port.log" 2>&1) &
   pids+=($!)
 done
-# 8 threads per worker: a chat message holds its thread while Rasa answers
-# (bench/chat_bench.py: p95 at 20 conversations 338 ms with 4, 320 ms with 8).
-(exec setsid .venv/bin/gunicorn --bind "$HOST:$WEB_PORT" --workers 2 --threads 8 \
+# 24 threads per worker: a chat message holds its thread while Rasa answers,
+# and with fewer threads than messages in flight some wait a whole Rasa turn
+# for a thread (bench/chat_bench.py, p95 at 20 conversations, three runs
+# each: 307 ms with 8 threads, 274 ms with 24; docs/performance.md).
+(exec setsid .venv/bin/gunicorn --bind "$HOST:$WEB_PORT" --workers 2 --threads 24 \
    --access-logfile - 'webapp:create_app()' >instance/logs/webapp.log 2>&1) &
 pids+=($!)
 
