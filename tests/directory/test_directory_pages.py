@@ -147,3 +147,32 @@ def test_structure_ids_cannot_hide_a_directory_page(tmp_path):
                                                           encoding="utf-8")
     with pytest.raises(DirectoryError, match="secteurs: this id is a page"):
         Directory.load(tmp_path)
+
+
+def test_my_contacts_shows_the_national_numbers_before_any_commune(client):
+    """The assistant sends households here for a number: it must be there at once."""
+    html = main_part(page(client, "/annuaire/mes-contacts"))
+    assert "Numéros nationaux" in html and "Mes contacts à" not in html
+    for expected in ("0 805 299 049", "0 805 160 075", "3039", "34 14"):
+        assert expected in html, expected
+    assert 'href="tel:+33805299049"' in html
+
+
+def test_a_national_line_whose_number_staff_cleared_is_left_out(app, client):
+    from tests.referrals.referral_helpers import login, make_staff
+
+    with app.app_context():
+        sos = get_directory(app).structure("sos-loyers-impayes")
+    make_staff(app, "admin@cdad.example", "cdad-90", admin=True)
+    admin = app.test_client()
+    assert login(admin, "admin@cdad.example").status_code == 302
+    hours = sos.contact("opening_hours")
+    form = {"address": "", "phone": "", "email": "", "website": "",
+            "opening_hours_fr": hours.value["fr"] if hours else "",
+            "opening_hours_en": hours.value["en"] if hours else "",
+            "referral_fr": sos.referral["fr"], "referral_en": sos.referral["en"]}
+    assert admin.post("/staff/structures/sos-loyers-impayes/modifier", data=form).status_code == 302
+    for url in ("/annuaire/mes-contacts", "/annuaire/mes-contacts?q=Delle"):
+        html = main_part(page(client, url))
+        assert "0 805 160 075" not in html and "SOS Loyers" not in html
+        assert "0 805 299 049" in html

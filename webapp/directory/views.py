@@ -95,7 +95,10 @@ def my_contacts():
               *[s for s in directory.structures(type="france_services") if s.commune == commune.insee]]),
         ]
         contacts = [(key, title, [s for s in items if s is not None]) for key, title, items in contacts]
-    helplines = [directory.structure(i) for i in CONTACT_PAGE_HELPLINES if directory.structure(i)]
+    # National numbers need no commune: shown before one is chosen too (the
+    # assistant sends here for them). A line whose number staff removed is left out.
+    helplines = [s for s in map(directory.structure, CONTACT_PAGE_HELPLINES)
+                 if s is not None and s.contact("phone") is not None]
     return render_template(
         "directory/contacts.html",
         query=(commune.name if commune and not query else query).strip()[:MAX_QUERY_LENGTH],
@@ -103,7 +106,7 @@ def my_contacts():
         choices=choices,
         error=error,
         contacts=contacts,
-        helplines=helplines if commune is not None else [],
+        helplines=helplines,
         **_view_context(directory),
     )
 
