@@ -161,3 +161,20 @@ def test_detailed_situation_page_for_partial_answers(tmp_path):
     assert response.headers["Location"].endswith("/questionnaire/proprietaire/etape/1?depuis=assistant")
     empty = app.test_client().get("/chat/suite/situation")
     assert empty.status_code == 302 and empty.headers["Location"].endswith("/chat")
+
+
+def test_site_pages_named_in_bot_text_are_links(tmp_path):
+    """"Its number is on the page /annuaire/mes-contacts": one tap, not copy and paste."""
+    text = ("Répondez au questionnaire (/questionnaire/locataire) ou voyez /annuaire/mes-contacts. "
+            "Pas un lien : /pas-une-page, 1/2 loyer, et/ou, http://exemple.org/annuaire.")
+    with FakeRasa(reply=[{"text": text}]) as rasa:
+        client = make_test_app(tmp_path, RASA_URL=rasa.url).test_client()
+        client.post("/chat", data={"message": "aide"})
+        api = client.post("/chat/api/message", json={"message": "encore"}).json
+    page = client.get("/chat").get_data(as_text=True)
+    for html in (page, api["html"]):
+        assert '(<a href="/questionnaire/locataire">/questionnaire/locataire</a>)' in html
+        assert '<a href="/annuaire/mes-contacts">/annuaire/mes-contacts</a>.' in html
+    message = api["html"]
+    assert "/pas-une-page" in message and 'href="/pas-une-page"' not in message
+    assert message.count("<a ") == 2

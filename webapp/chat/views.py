@@ -8,6 +8,7 @@ from flask import (current_app, jsonify, redirect, render_template, request, ses
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
 
 from webapp.chat import bp, conversation
 from webapp.chat.rasa_client import BotUnavailable, send
@@ -170,19 +171,37 @@ def _continue_landlord_questionnaire(answers: dict):
     return redirect(url_for("landlord.step", number=first, depuis="assistant"))
 
 
+# A path of this site written in a bot text ("/annuaire/mes-contacts").
+_SITE_PATH = re.compile(r"(?<![\w/.:&;-])(/[a-z][a-z0-9-]*(?:/[a-z0-9-]+)*)(?![\w/])")
 _PHONE = re.compile(r"(?<![\d])(0 ?\d{3} ?\d{3} ?\d{3}|0\d(?: ?\d{2}){4}|3039|34 14)(?![\d])")
 _EMERGENCY = re.compile(r"(?<=\b(?:au|on) )17\b|(?<=: )17\b")
 
 
+def _is_page(path: str) -> bool:
+    """True when the path is a page of this site (GET), not just any text with a slash."""
+    try:
+        current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        # NotFound, MethodNotAllowed, and the redirect of a missing trailing slash.
+        return False
+    return True
+
+
 @bp.app_template_filter("chat_text")
 def chat_text(value: str) -> Markup:
-    """Escape the bot's text, then make phone numbers callable (tel: links)."""
+    """Escape the bot's text, then make phone numbers callable (tel: links) and
+    the site's pages it names ("/questionnaire/locataire") real links."""
     escaped = str(escape(value or ""))
 
     def tel(match: re.Match) -> str:
         number = match.group(0)
         return f'<a class="tel" href="tel:{number.replace(" ", "")}">{number}</a>'
 
+    def page(match: re.Match) -> str:
+        path = match.group(1)
+        return f'<a href="{path}">{path}</a>' if _is_page(path) else path
+
+    escaped = _SITE_PATH.sub(page, escaped)
     escaped = _PHONE.sub(tel, escaped)
     escaped = _EMERGENCY.sub(tel, escaped)
     return Markup(escaped)
