@@ -2,13 +2,13 @@
 
 Usage (from the repository root, after bot/scripts/train.sh):
 
-    .venv/bin/python bench/chat_bench.py [--turns 8] [--levels 1 10 20]
+    .venv/bin/python bench/chat_bench.py [--turns 8] [--levels 1 10 20] [--rounds 3]
 
 Starts, in one run: the site (gunicorn, production settings, throwaway data
 dir), the real action server and Rasa with the trained model. For each level
 of concurrency, N conversations run at the same time, each sending the same
-scripted messages, first directly to Rasa, then through the site's
-/chat/api/message (real cookies, real CSRF token). Reports p50/p95 per level,
+scripted messages, directly to Rasa and through the site's /chat/api/message
+(real cookies, real CSRF token), in alternating rounds. Reports p50/p95 per level,
 the proxy/direct ratio of the p50 and p95, Rasa's start-up time and the
 resident memory of all bot processes. Prints a Markdown table and, last, JSON.
 """
@@ -182,29 +182,40 @@ def postgres_pid(database_url: str | None) -> int | None:
         return None
 
 
-def run_level(function, url: str, conversations: int, turns: int, bot=None) -> dict:
-    # CPU per message of each bot process: on a shared machine the latency
+def run_round(function, url: str, conversations: int, turns: int, pids=None) -> dict:
+    """One round: `conversations` at once, each `turns` messages back to back."""
+    # CPU per message of each server process: on a shared machine the latency
     # moves with the neighbours' load, the CPU a message costs does not.
-    cpu_before = {name: sum(map(cpu_seconds, process_tree(pids[0]) if name == "postgres" else pids))
-                  for name, pids in (bot or {}).items()}
+    pids = dict(pids or {})
     # The load generator runs on the same cores as the servers: its CPU is
     # shown too, since a real household's phone would not take it from them.
-    cpu_before["client"] = cpu_seconds(os.getpid())
+    pids["client"] = [os.getpid()]
+
+    def cpu_now() -> dict[str, float]:
+        return {name: sum(map(cpu_seconds, process_tree(found[0]) if name == "postgres" else found))
+                for name, found in pids.items()}
+
+    before = cpu_now()
     with ThreadPoolExecutor(max_workers=conversations) as pool:
         started = time.perf_counter()
         results = list(pool.map(lambda number: function(url, turns, number), range(conversations)))
         elapsed = time.perf_counter() - started
-    timings = [t for conversation in results for t in conversation]
-    report = {"requests": len(timings), "p50_ms": round(percentile(timings, 50) * 1000, 1),
+    after = cpu_now()
+    return {"timings": [t for conversation in results for t in conversation], "elapsed": elapsed,
+            "cpu": {name: after[name] - before[name] for name in pids}}
+
+
+def summarize(rounds: list[dict]) -> dict:
+    """Percentiles over every message of every round; CPU per message over all of them."""
+    timings = [t for one in rounds for t in one["timings"]]
+    report = {"requests": len(timings), "rounds": len(rounds),
+              "p50_ms": round(percentile(timings, 50) * 1000, 1),
               "p95_ms": round(percentile(timings, 95) * 1000, 1),
               "mean_ms": round(statistics.mean(timings) * 1000, 1),
-              "throughput_rps": round(len(timings) / elapsed, 1)}
-    for name, before in cpu_before.items():
-        pids = (bot or {}).get(name, [os.getpid()])
-        if name == "postgres":
-            # Its backends come and go with the pools: count the tree now.
-            pids = process_tree(pids[0])
-        used = sum(map(cpu_seconds, pids)) - before
+              "p95_ms_by_round": [round(percentile(one["timings"], 95) * 1000, 1) for one in rounds],
+              "throughput_rps": round(len(timings) / sum(one["elapsed"] for one in rounds), 1)}
+    for name in rounds[0]["cpu"]:
+        used = sum(one["cpu"][name] for one in rounds)
         report[f"{name}_cpu_ms_per_message"] = round(used / len(timings) * 1000, 1)
     return report
 
@@ -213,6 +224,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=8, help="messages per conversation")
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 20])
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds per level and way, alternating; percentiles are over all "
+                             "their messages (one round of 20 x 8 gives a p95 from 160 values)")
     parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres",
                         help="the site's database: PostgreSQL as in production (fsync on), or the "
                              "embedded SQLite; SQLite is used where PostgreSQL is not installed")
@@ -253,8 +267,12 @@ def main() -> int:
                     "site": process_tree(site.pid)}
             if postgres_pid(database_url):
                 pids["postgres"] = [postgres_pid(database_url)]
-            direct = run_level(direct_conversation, bot.rasa_url, level, args.turns, pids)
-            proxy = run_level(proxy_conversation, site_url, level, args.turns, pids)
+            # Rounds alternate, so that both ways see the same background load.
+            direct_rounds, proxy_rounds = [], []
+            for _ in range(args.rounds):
+                direct_rounds.append(run_round(direct_conversation, bot.rasa_url, level, args.turns, pids))
+                proxy_rounds.append(run_round(proxy_conversation, site_url, level, args.turns, pids))
+            direct, proxy = summarize(direct_rounds), summarize(proxy_rounds)
             levels[str(level)] = {
                 "direct": direct, "proxy": proxy,
                 "ratio_p50": round(proxy["p50_ms"] / direct["p50_ms"], 2),
@@ -283,6 +301,9 @@ def main() -> int:
         print(f"| {level} | {row['direct']['p50_ms']} ms | {row['direct']['p95_ms']} ms | "
               f"{row['proxy']['p50_ms']} ms | {row['proxy']['p95_ms']} ms | "
               f"{row['ratio_p50']} | {row['ratio_p95']} |")
+    for level, row in levels.items():
+        print(f"p95 by round at {level}: direct {row['direct']['p95_ms_by_round']}, "
+              f"proxy {row['proxy']['p95_ms_by_round']}")
     print(f"bot start-up {report['bot_startup_s']} s; bot RSS {report['bot_rss_mb_after_load']} MB")
     for level, row in levels.items():
         print(f"CPU per message at {level}: Rasa {row['direct']['rasa_cpu_ms_per_message']} ms, "
