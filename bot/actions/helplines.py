@@ -5,8 +5,16 @@ at ``GET /api/structures/<id>``) is the one place for contact details: the bot
 writes no number itself. Each helpline becomes, per language, a "call clause"
 that follows "appelez <name>" / "call <name>" in a sentence: "au <numéro>
 (gratuit ; <horaires>)". The clauses live in the conversation's
-``call_<helpline>_<lang>`` slots: the domain's responses template them, the
-actions' texts read them (``calls``).
+``call_<helpline>`` slots, in the conversation's current language: the
+slot-mapping validation (ValidateSlotMappings) sets them on the first user
+message and then only when one differs (the page's language changed, or a
+staff edit once the cache expired). It runs before the policies predict, so
+the domain's responses of that very message template them, and the actions'
+texts read them (``calls``).
+
+Four slots, not one per language too, and no custom session start: Rasa's CPU
+per message grows with the events in the tracker, so a conversation gets four
+SlotSet events at its start and none while nothing changes.
 
 A number the directory does not have, or a site that does not answer, gives a
 clause without a number that sends to the site's contacts page: never "None",
@@ -20,7 +28,7 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from .texts import CALL_NOTES_SEPARATOR, LANGS, text
+from .texts import CALL_NOTES_SEPARATOR, text
 from .webapp_api import WebappApi, WebappUnavailable
 
 # Key in slot and placeholder names -> id of the structure in the directory
@@ -43,11 +51,11 @@ RETRY_AFTER_FAILURE_S = 10.0
 FETCH_TIMEOUT_S = 1.5
 
 
-def slot_name(key: str, lang: str) -> str:
-    return f"call_{key}_{lang}"
+def slot_name(key: str) -> str:
+    return f"call_{key}"
 
 
-SLOT_NAMES = tuple(slot_name(key, lang) for key in HELPLINES for lang in LANGS)
+SLOT_NAMES = tuple(slot_name(key) for key in HELPLINES)
 
 
 class DirectoryCache:
@@ -143,30 +151,37 @@ def clause(key: str, structure: Optional[Mapping[str, Any]], lang: str) -> str:
     return f"{said} ({CALL_NOTES_SEPARATOR[lang].join(notes)})" if notes else said
 
 
-def slot_values(cache: Optional[DirectoryCache] = None, fetch: bool = True) -> Optional[Dict[str, str]]:
-    """Every ``call_<helpline>_<lang>`` slot's value, from the directory (cached).
+def slot_values(lang: str, cache: Optional[DirectoryCache] = None,
+                fetch: bool = True) -> Optional[Dict[str, str]]:
+    """Every ``call_<helpline>`` slot's value in ``lang``, from the directory (cached).
 
     With fetch=False, None unless the cache can answer without the site.
     """
     cache = cache or CACHE
-    wanted = [(structure_id, lang) for lang in LANGS for structure_id in HELPLINES.values()]
+    wanted = [(structure_id, lang) for structure_id in HELPLINES.values()]
     found = cache.lookup(wanted) if fetch else cache.fresh(wanted)
     if found is None:
         return None
-    return {slot_name(key, lang): clause(key, found.get((structure_id, lang)), lang)
-            for key, structure_id in HELPLINES.items() for lang in LANGS}
+    return {slot_name(key): clause(key, found.get((structure_id, lang)), lang)
+            for key, structure_id in HELPLINES.items()}
 
 
-async def slot_events(tracker: Optional[Tracker] = None) -> List[Dict[str, Any]]:
-    """SlotSet for the call clauses; with a tracker, only those that changed."""
+async def slot_events(tracker: Tracker, lang: str) -> List[Dict[str, Any]]:
+    """SlotSet for the call clauses in ``lang`` that differ from the tracker's."""
     # Nearly every message finds the cache fresh: no thread needed then. A
     # call to the site (requests, blocking) runs off the event loop.
-    values = slot_values(fetch=False) or await asyncio.to_thread(slot_values)
+    values = slot_values(lang, fetch=False) or await asyncio.to_thread(slot_values, lang)
     return [SlotSet(name, value) for name, value in values.items()
-            if tracker is None or tracker.get_slot(name) != value]
+            if tracker.get_slot(name) != value]
 
 
 def calls(tracker: Tracker, lang: str) -> Dict[str, str]:
-    """The call clauses in ``lang`` for the actions' texts: {"call_allo": ..., ...}."""
-    return {f"call_{key}": tracker.get_slot(slot_name(key, lang)) or clause(key, None, lang)
-            for key in HELPLINES}
+    """The call clauses in ``lang`` for the actions' texts: {"call_allo": ..., ...}.
+
+    The slot-mapping validation has already put this message's language in
+    the slots (and in ``lang``). Slots in another language, or none at all,
+    give the clause without a number rather than a sentence in two languages.
+    """
+    current = tracker.get_slot("lang") == lang
+    return {name: (tracker.get_slot(name) if current else None) or clause(key, None, lang)
+            for key, name in zip(HELPLINES, SLOT_NAMES)}

@@ -29,10 +29,13 @@ class ValidateSlotMappings(ValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         events = await super().run(dispatcher, tracker, domain)
-        # The helplines' numbers follow a staff edit of the directory within a
-        # minute (the cache's lifetime), also in a conversation that began
-        # before the edit or before this action server: only changes are set.
-        return events + await helplines.slot_events(tracker)
+        # The helplines' call clauses, in this message's language: all four on
+        # the first message (this runs before the prediction, so its replies
+        # see them), then only one that differs: the page's language changed,
+        # or a staff edit of the directory once the cache expired (a minute).
+        # Every event stays in the tracker and costs Rasa time on each later
+        # message, so an unchanged clause is not set again.
+        return events + await helplines.slot_events(tracker, lang_of(tracker))
 
     def extract_lang(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                      domain: DomainDict) -> Dict[Text, Any]:

@@ -727,7 +727,7 @@ def test_submit_in_english_formats_dates_in_english(fake_site):
 
 def test_submit_when_site_down_offers_questionnaire_and_a_helpline(closed_port_url):
     """The household is never left without a way forward."""
-    tr = tracker("", active_loop=None, slots={"role": "tenant", "call_allo_fr": "au 0 800 000 001 (gratuit)"})
+    tr = tracker("", active_loop=None, slots={"role": "tenant", "call_allo": "au 0 800 000 001 (gratuit)"})
     messages, events = run(ActionSubmitTriage(WebappApi(timeout=1)), tr)
     assert "/questionnaire/locataire" in messages[0]["text"]
     assert "Allô Prévention Expulsion au 0 800 000 001 (gratuit)" in messages[0]["text"]
