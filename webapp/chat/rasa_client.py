@@ -1,18 +1,23 @@
 """Talk to Rasa's REST channel (localhost only)."""
 from __future__ import annotations
 
+import http.client
 import itertools
 import json
+import socket
+import threading
+import urllib.parse
 
-import urllib3
 from flask import current_app
 
-# One connection pool per process, shared by the worker's threads: a new TCP
-# connection per message would cost more than the proxy itself. urllib3
-# rather than requests: this runs on every chat message, and requests' own
-# layer (environment proxies, cookies, hooks) about doubled the cost of the
-# call in the site's profile, for nothing used on a localhost hop.
-_http = urllib3.PoolManager(maxsize=16, retries=False)
+# Each gunicorn thread keeps its own connection to each Rasa process: a new
+# TCP connection per message would cost more than the proxy itself. The
+# standard library's http.client rather than requests or urllib3: this runs
+# on every chat message, and their layers (pools, URL parsing, retries,
+# environment proxies) cost more than the call itself in the site's profile
+# (urllib3: 16 % of the site's CPU per message), for nothing a localhost hop
+# needs.
+_kept = threading.local()
 
 
 class BotUnavailable(Exception):
@@ -54,24 +59,64 @@ def rasa_url_for(process: int, setting: str) -> str:
     return urls[process % len(urls)]
 
 
+def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, str]:
+    """This thread's kept connection to one Rasa process, and its webhook's path."""
+    connections = _kept.__dict__.setdefault("connections", {})
+    entry = connections.get(url)
+    if entry is None:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise BotUnavailable(f"RASA_URL is not an http URL: {url!r}")
+        kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        try:
+            connection = kind(parts.hostname, parts.port, timeout=timeout)
+        except ValueError as exc:  # a malformed port
+            raise BotUnavailable(str(exc)) from exc
+        entry = connections[url] = (connection, parts.path.rstrip("/") + "/webhooks/rest/webhook")
+    connection, path = entry
+    connection.timeout = timeout
+    if connection.sock is not None:
+        if _closed_by_server(connection.sock):
+            # Rasa closes idle connections after a few seconds: open a new
+            # one rather than send into a closed one.
+            connection.close()
+        else:
+            connection.sock.settimeout(timeout)
+    return connection, path
+
+
+def _closed_by_server(sock: socket.socket) -> bool:
+    """True when a kept, idle connection has been closed by the other side."""
+    try:
+        sock.setblocking(False)
+        # Nothing is due on an idle connection: readable means closed (or broken).
+        sock.recv(1, socket.MSG_PEEK)
+        return True
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+
 def send(conversation_id: str, process: int, text: str, lang: str) -> list[dict]:
     """Send one user message; return the bot's messages (text, buttons, custom)."""
     url = rasa_url_for(process, current_app.config.get("RASA_URL", "http://127.0.0.1:5005"))
     timeout = float(current_app.config.get("RASA_TIMEOUT", 5.0))
     body = json.dumps({"sender": conversation_id, "message": text, "metadata": {"lang": lang}})
+    connection, path = _connection(url, timeout)
     try:
-        response = _http.request(
-            "POST", f"{url}/webhooks/rest/webhook", body=body.encode(),
-            headers={"Content-Type": "application/json"},
-            timeout=urllib3.Timeout(connect=timeout, read=timeout),
-        )
-    except (urllib3.exceptions.HTTPError, ValueError) as exc:
-        # ValueError: a malformed RASA_URL.
-        raise BotUnavailable(str(exc)) from exc
+        connection.request("POST", path, body=body.encode(),
+                           headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
+        data = response.read()
+    except (http.client.HTTPException, OSError) as exc:
+        # Refused, timed out, cut: the next message starts a new connection.
+        connection.close()
+        raise BotUnavailable(str(exc) or type(exc).__name__) from exc
     if response.status != 200:
         raise BotUnavailable(f"HTTP {response.status}")
     try:
-        messages = json.loads(response.data)
+        messages = json.loads(data)
     except ValueError as exc:
         raise BotUnavailable("answer is not JSON") from exc
     if not isinstance(messages, list):
