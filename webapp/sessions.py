@@ -45,24 +45,101 @@ def _now() -> datetime:
 
 
 _TABLE = WebSession.__table__
-# Built once with bound parameters: SQLAlchemy then reuses one compiled form
-# instead of building a cache key for a new statement on every request.
-_READ = select(_TABLE.c.data, _TABLE.c.expires_at).where(_TABLE.c.id == bindparam("sid"))
-_UPDATE = (update(_TABLE).where(_TABLE.c.id == bindparam("sid"))
-           .values(data=bindparam("data"), expires_at=bindparam("expires_at")))
-_INSERT = insert(_TABLE).values(id=bindparam("sid"), data=bindparam("data"),
-                                expires_at=bindparam("expires_at"))
-_DELETE = delete(_TABLE).where(_TABLE.c.id == bindparam("sid"))
 
 
-def _autocommit(app: Flask):
-    """A connection where each statement commits on its own.
+class _CoreStore:
+    """The session rows through SQLAlchemy Core: any database (SQLite embedded)."""
 
-    The store runs twice on every request (the chat: on every message), and
-    each of its statements stands alone: no BEGIN, no COMMIT or ROLLBACK
-    round trip to the server around it, no ORM unit of work.
+    # Built once with bound parameters: SQLAlchemy then reuses one compiled
+    # form instead of building a cache key for a new statement each request.
+    READ = select(_TABLE.c.data, _TABLE.c.expires_at).where(_TABLE.c.id == bindparam("sid"))
+    UPDATE = (update(_TABLE).where(_TABLE.c.id == bindparam("sid"))
+              .values(data=bindparam("data"), expires_at=bindparam("expires_at")))
+    INSERT = insert(_TABLE).values(id=bindparam("sid"), data=bindparam("data"),
+                                   expires_at=bindparam("expires_at"))
+    DELETE = delete(_TABLE).where(_TABLE.c.id == bindparam("sid"))
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def _connection(self):
+        # Each statement commits on its own: no BEGIN, COMMIT or ROLLBACK
+        # round trip around it, no ORM unit of work.
+        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+    def read(self, sid: str):
+        with self._connection() as conn:
+            return conn.execute(self.READ, {"sid": sid}).first()
+
+    def write(self, values: dict, new: bool) -> None:
+        with self._connection() as conn:
+            # One statement for a known session; an insert for a new one, or
+            # for one purged meanwhile.
+            if new or not conn.execute(self.UPDATE, values).rowcount:
+                conn.execute(self.INSERT, values)
+
+    def delete(self, sid: str) -> None:
+        with self._connection() as conn:
+            conn.execute(self.DELETE, {"sid": sid})
+
+
+class _PsycopgStore:
+    """The same statements straight through psycopg, on the pool's connections.
+
+    The store runs twice on every request, and the chat sends one request per
+    message. Through SQLAlchemy each statement went through an execution
+    context, a result proxy and an isolation-level switch and back: in the
+    profile that was most of the store's CPU, for two one-row statements. The
+    pool (and its ping after idle, webapp/db.py) is still SQLAlchemy's.
     """
-    return app.extensions["db_engine"].connect().execution_options(isolation_level="AUTOCOMMIT")
+
+    READ = f"SELECT data, expires_at FROM {_TABLE.name} WHERE id = %(sid)s"
+    UPDATE = f"UPDATE {_TABLE.name} SET data = %(data)s, expires_at = %(expires_at)s WHERE id = %(sid)s"
+    INSERT = (f"INSERT INTO {_TABLE.name} (id, data, expires_at) "
+              f"VALUES (%(sid)s, %(data)s, %(expires_at)s)")
+    DELETE = f"DELETE FROM {_TABLE.name} WHERE id = %(sid)s"
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def _run(self, work):
+        pooled = self.engine.raw_connection()
+        try:
+            connection = pooled.driver_connection
+            # Autocommit is a flag of the client: no round trip to set or unset it.
+            connection.autocommit = True
+            try:
+                return work(connection)
+            finally:
+                if not connection.closed:
+                    connection.autocommit = False
+        except self.engine.dialect.loaded_dbapi.OperationalError:
+            # A cut connection must not go back to the pool.
+            pooled.invalidate()
+            raise
+        finally:
+            pooled.close()
+
+    def read(self, sid: str):
+        return self._run(lambda c: c.execute(self.READ, {"sid": sid}).fetchone())
+
+    def write(self, values: dict, new: bool) -> None:
+        def work(connection):
+            if new or not connection.execute(self.UPDATE, values).rowcount:
+                connection.execute(self.INSERT, values)
+        self._run(work)
+
+    def delete(self, sid: str) -> None:
+        self._run(lambda c: c.execute(self.DELETE, {"sid": sid}))
+
+
+def _store(app: Flask):
+    store = app.extensions.get("session_store")
+    if store is None:
+        engine = app.extensions["db_engine"]
+        fast = engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"
+        store = app.extensions["session_store"] = (_PsycopgStore if fast else _CoreStore)(engine)
+    return store
 
 
 class DatabaseSessionInterface(SessionInterface):
@@ -71,14 +148,13 @@ class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request):
         sid = request.cookies.get(COOKIE_NAME)
         if sid and len(sid) <= 64:
-            with _autocommit(app) as conn:
-                row = conn.execute(_READ, {"sid": sid}).first()
-                if row is not None:
-                    expires = row.expires_at
-                    if expires.tzinfo is None:
-                        expires = expires.replace(tzinfo=timezone.utc)
-                    if expires > _now():
-                        return ServerSession(json.loads(row.data), sid=sid)
+            row = _store(app).read(sid)
+            if row is not None:
+                data, expires = row
+                if expires.tzinfo is None:
+                    expires = expires.replace(tzinfo=timezone.utc)
+                if expires > _now():
+                    return ServerSession(json.loads(data), sid=sid)
         return ServerSession(sid=None, new=True)
 
     def save_session(self, app: Flask, session: ServerSession, response):
@@ -86,8 +162,7 @@ class DatabaseSessionInterface(SessionInterface):
         path = self.get_cookie_path(app)
         if not session:
             if session.sid and session.modified:
-                with _autocommit(app) as conn:
-                    conn.execute(_DELETE, {"sid": session.sid})
+                _store(app).delete(session.sid)
                 response.delete_cookie(COOKIE_NAME, domain=domain, path=path)
             return
         lifetime = timedelta(minutes=app.config["SESSION_LIFETIME_MINUTES"])
@@ -95,14 +170,8 @@ class DatabaseSessionInterface(SessionInterface):
         if session.sid is None:
             session.sid = secrets.token_urlsafe(32)
         if session.modified or session.new or self.should_set_cookie(app, session):
-            values = {"sid": session.sid, "data": json.dumps(dict(session), default=str),
-                      "expires_at": expires}
-            with _autocommit(app) as conn:
-                # One statement for a known session (the chat saves on every
-                # message); an insert for a new one, or one purged meanwhile.
-                updated = 0 if session.new else conn.execute(_UPDATE, values).rowcount
-                if not updated:
-                    conn.execute(_INSERT, values)
+            _store(app).write({"sid": session.sid, "data": json.dumps(dict(session), default=str),
+                               "expires_at": expires}, new=session.new)
             response.set_cookie(
                 COOKIE_NAME, session.sid, expires=expires, httponly=True,
                 domain=domain, path=path, secure=app.config["SESSION_COOKIE_SECURE"],

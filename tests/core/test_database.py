@@ -101,3 +101,58 @@ def test_connection_just_returned_is_not_pinged(postgres_url, tmp_path, monkeypa
         with engine.connect() as conn:
             assert conn.exec_driver_sql("select 1").scalar() == 1
     assert pings == []
+
+
+def _remember_app(database_url, tmp_path):
+    app = make_test_app(tmp_path, DATABASE_URL=database_url)
+
+    @app.route("/remember/<value>")
+    def remember(value):
+        from flask import session
+        session["answer"] = value
+        return "ok"
+
+    @app.route("/recall")
+    def recall():
+        from flask import session
+        return session.get("answer", "nothing")
+
+    return app
+
+
+def test_postgres_sessions_go_straight_through_psycopg(postgres_url, tmp_path):
+    from tests.postgres import fresh_database
+    from webapp.sessions import _PsycopgStore, _store
+
+    if postgres_url is None:
+        pytest.skip("PostgreSQL is not installed here")
+    app = _remember_app(fresh_database(postgres_url), tmp_path)
+    client = app.test_client()
+    for value in ("un", "deux", "trois"):  # an insert, then updates
+        client.get(f"/remember/{value}")
+        assert client.get("/recall").get_data(as_text=True) == value
+    assert isinstance(_store(app), _PsycopgStore)
+    # The pooled connections go back in their normal, transactional mode.
+    with app.extensions["db_engine"].connect() as conn:
+        assert conn.connection.driver_connection.autocommit is False
+
+
+def test_a_session_connection_cut_by_the_server_is_dropped(postgres_url, tmp_path):
+    """At most the request that meets the cut fails; the next ones reconnect, nothing is lost."""
+    from tests.postgres import fresh_database
+
+    if postgres_url is None:
+        pytest.skip("PostgreSQL is not installed here")
+    url = fresh_database(postgres_url)
+    app = _remember_app(url, tmp_path)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    client.get("/remember/gardé")
+    killer = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with killer.connect() as conn:
+        conn.exec_driver_sql("select pg_terminate_backend(pid) from pg_stat_activity "
+                             "where datname = current_database() and pid <> pg_backend_pid()")
+    killer.dispose()
+    statuses = [client.get("/recall").status_code for _ in range(3)]
+    assert statuses[1:] == [200, 200] and statuses[0] in (200, 500)
+    assert client.get("/recall").get_data(as_text=True) == "gardé"
