@@ -88,6 +88,11 @@ def main(argv=None) -> int:
         for (intent, text), guess in zip(rows, predicted):
             if intent != guess:
                 print(f"{intent}\t->\t{guess}\t{text}", file=sys.stderr)
+    # Rasa's coloured warnings end with a colour reset but no newline on
+    # stderr: close that line first, so that with both streams in one
+    # terminal or pipe (2>&1) the report's line is still plain JSON.
+    sys.stderr.write("\n")
+    sys.stderr.flush()
     print(json.dumps(report(gold, predicted), ensure_ascii=False))
     return 0
 
