@@ -170,6 +170,21 @@ def process_tree(pid: int) -> list[int]:
     return found
 
 
+def speed_probe() -> float:
+    """CPU milliseconds of a fixed pure-Python loop (best of 5).
+
+    This virtual machine's speed drifts over hours (Rasa's CPU per message
+    moved from 13 to 20 ms with nothing changed): the probe, taken before and
+    after the run, tells which state a run was measured in.
+    """
+    def once() -> float:
+        started, total = time.process_time(), 0
+        for i in range(3_000_000):
+            total += i * i
+        return time.process_time() - started
+    return round(min(once() for _ in range(5)) * 1000, 1)
+
+
 def postgres_pid(database_url: str | None) -> int | None:
     """The postmaster of the bench's private cluster (tests/postgres.py), if any."""
     match = re.search(r"host=([^&]+)", database_url or "")
@@ -240,6 +255,7 @@ def main() -> int:
     if reason:
         raise SystemExit(reason)
 
+    probe_before = speed_probe()
     data_dir = Path(tempfile.mkdtemp(prefix="rcs-chat-bench-"))
     databases = contextlib.ExitStack()
     database_url = databases.enter_context(postgres_server(fsync=True)) if args.database == "postgres" else None
@@ -290,7 +306,8 @@ def main() -> int:
 
     report = {
         "bench": "chat_round_trip", "turns_per_conversation": args.turns,
-        "machine": {"cpus": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2)},
+        "machine": {"cpus": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2),
+                    "speed_probe_ms": [probe_before, speed_probe()]},
         "site_database": database, "rasa_processes": args.rasa_processes, "bot_startup_s": round(bot.startup_seconds, 1),
         "bot_rss_mb_idle": round(memory_idle), "bot_rss_mb_after_load": round(memory_loaded),
         "levels": levels,
@@ -304,7 +321,8 @@ def main() -> int:
     for level, row in levels.items():
         print(f"p95 by round at {level}: direct {row['direct']['p95_ms_by_round']}, "
               f"proxy {row['proxy']['p95_ms_by_round']}")
-    print(f"bot start-up {report['bot_startup_s']} s; bot RSS {report['bot_rss_mb_after_load']} MB")
+    print(f"bot start-up {report['bot_startup_s']} s; bot RSS {report['bot_rss_mb_after_load']} MB; "
+          f"speed probe before/after {report['machine']['speed_probe_ms']} ms (lower is faster)")
     for level, row in levels.items():
         print(f"CPU per message at {level}: Rasa {row['direct']['rasa_cpu_ms_per_message']} ms, "
               f"action server {row['direct']['actions_cpu_ms_per_message']} ms, "
