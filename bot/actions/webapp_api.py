@@ -34,50 +34,40 @@ class WebappApi:
 
     def triage(self, situation: Dict[str, Any]) -> Dict[str, Any]:
         """Return the site's orientation for this situation."""
-        try:
-            response = requests.post(
-                f"{self.base_url}/api/triage", json=situation, timeout=self.timeout
-            )
-        except requests.RequestException as exc:
-            raise WebappUnavailable(str(exc)) from exc
+        response = self._call("post", "/api/triage", json=situation)
         if response.status_code == 400:
             raise TriageRejected(_json(response).get("errors") or [])
-        if response.status_code != 200:
-            raise WebappUnavailable(f"HTTP {response.status_code}")
-        return _json(response)
+        return _part(response, None, dict)
 
     def find_communes(self, query: str) -> List[Dict[str, Any]]:
         """Return the communes of the département matching a name or postcode."""
-        try:
-            response = requests.get(
-                f"{self.base_url}/api/communes", params={"q": query}, timeout=self.timeout
-            )
-        except requests.RequestException as exc:
-            raise WebappUnavailable(str(exc)) from exc
-        if response.status_code != 200:
-            raise WebappUnavailable(f"HTTP {response.status_code}")
-        communes = _json(response).get("communes")
-        if not isinstance(communes, list):
-            raise WebappUnavailable("no 'communes' list in the answer")
-        return communes
+        return _part(self._call("get", "/api/communes", params={"q": query}), "communes", list)
 
     def structure(self, structure_id: str, lang: str) -> Optional[Dict[str, Any]]:
         """One structure of the directory in ``lang``; None when the directory has no such id."""
-        try:
-            response = requests.get(
-                f"{self.base_url}/api/structures/{quote(structure_id, safe='')}",
-                params={"lang": lang}, timeout=self.timeout,
-            )
-        except requests.RequestException as exc:
-            raise WebappUnavailable(str(exc)) from exc
+        response = self._call("get", f"/api/structures/{quote(structure_id, safe='')}",
+                              params={"lang": lang})
         if response.status_code == 404:
             return None
-        if response.status_code != 200:
-            raise WebappUnavailable(f"HTTP {response.status_code}")
-        structure = _json(response).get("structure")
-        if not isinstance(structure, dict):
-            raise WebappUnavailable("no 'structure' object in the answer")
-        return structure
+        return _part(response, "structure", dict)
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        try:
+            return requests.request(method, f"{self.base_url}{path}", timeout=self.timeout, **kwargs)
+        except requests.RequestException as exc:
+            raise WebappUnavailable(str(exc)) from exc
+
+
+def _part(response: requests.Response, name: Optional[str], kind: type) -> Any:
+    """The answer (or its `name` member) of a 200 response, checked to be a `kind`."""
+    if response.status_code != 200:
+        raise WebappUnavailable(f"HTTP {response.status_code}")
+    value = _json(response)
+    if name is not None:
+        value = value.get(name)
+    if not isinstance(value, kind):
+        raise WebappUnavailable(f"no '{name}' {kind.__name__} in the answer")
+    return value
 
 
 def _json(response: requests.Response) -> Dict[str, Any]:

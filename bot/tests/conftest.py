@@ -10,6 +10,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The tests' shared helpers (action_helpers.py): pytest imports test files by
+# path (--import-mode=importlib), so their folder is not on the path by itself.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 COMMUNES = [
     {"insee": "90010", "name": "Belfort", "postcodes": ["90000"]},

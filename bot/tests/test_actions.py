@@ -1,12 +1,9 @@
 """Action unit tests: real actions, real HTTP to a local stand-in for the site."""
 import asyncio
 import datetime as dt
-from pathlib import Path
 
 import pytest
 import yaml
-from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import triage_form as triage_form_module
@@ -20,31 +17,10 @@ from actions.slot_mappings import ValidateSlotMappings
 from actions.triage import ActionSubmitTriage, format_date, render_result
 from actions.triage_form import ValidateTriageForm
 from actions.webapp_api import TriageRejected, WebappApi, WebappUnavailable
+from action_helpers import BOT_DIR, DOMAIN, run, slot_events, tracker
 
-BOT_DIR = Path(__file__).resolve().parent.parent
-DOMAIN = yaml.safe_load((BOT_DIR / "domain.yml").read_text(encoding="utf-8"))
 TODAY = dt.date(2026, 11, 23)
 
-
-def tracker(text="", intent="donner_date", slots=None, metadata=None, entities=None,
-            requested_slot=None, active_loop="triage_form", events=None):
-    all_slots = {name: None for name in DOMAIN["slots"]}
-    all_slots.update({"lang": "fr", "requested_slot": requested_slot})
-    all_slots.update(slots or {})
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9},
-              "entities": entities or [], "metadata": metadata or {}}
-    return Tracker("test", all_slots, latest, events or [], False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
-
-
-def run(action, tr):
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tr, DOMAIN))
-    return dispatcher.messages, events
-
-
-def slot_events(events):
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
 @pytest.fixture(autouse=True)

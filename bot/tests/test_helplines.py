@@ -1,15 +1,12 @@
 """The helplines' numbers come from the site's directory, never from the bot's own texts."""
 import asyncio
 import re
-from pathlib import Path
 
-import yaml
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa_sdk import Tracker
-from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
+from rasa_sdk.executor import ActionExecutor
 
 from actions import helplines
 from actions.handoff import ActionOfferHandoff
@@ -17,9 +14,9 @@ from actions.slot_mappings import ValidateSlotMappings
 from actions.triage import ActionSubmitTriage
 from actions.triage_form import ValidateTriageForm
 from actions.webapp_api import WebappApi
+from action_helpers import BOT_DIR, DOMAIN, run, slot_events, tracker
 
-BOT_DIR = Path(__file__).resolve().parent.parent
-DOMAIN_DICT = yaml.safe_load((BOT_DIR / "domain.yml").read_text(encoding="utf-8"))
+DOMAIN_DICT = DOMAIN
 RASA_DOMAIN = Domain.load(str(BOT_DIR / "domain.yml"))
 CONTACTS_PAGE = "/annuaire/mes-contacts"
 # Domain responses that name a helpline.
@@ -29,21 +26,11 @@ HELPLINE_RESPONSES = ("utter_urgent_illegal_eviction", "utter_urgent_expulsion",
 
 def sdk_tracker(slots=None, lang="fr", events=None, page_lang=None):
     """A tracker as the action server receives it; ``page_lang`` is the message's metadata."""
-    all_slots = {name: None for name in DOMAIN_DICT["slots"]}
-    all_slots.update({"lang": lang}, **(slots or {}))
-    latest = {"text": "", "intent": {"name": "demander_humain", "confidence": 0.9},
-              "entities": [], "metadata": {"lang": page_lang or lang}}
-    return Tracker("test", all_slots, latest, events or [], False, None, {}, "action_listen")
+    return tracker(intent="demander_humain", slots={"lang": lang, **(slots or {})},
+                   metadata={"lang": page_lang or lang}, active_loop=None, events=events)
 
 
-def run(action, tracker):
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, DOMAIN_DICT))
-    return dispatcher.messages, events
-
-
-def slot_values(events):
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+slot_values = slot_events
 
 
 def first_message_slots(lang="fr"):

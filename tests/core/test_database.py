@@ -13,8 +13,7 @@ def test_migrations_create_the_schema(database_url, tmp_path):
     assert "alembic_version" in inspector.get_table_names()
 
 
-def test_session_data_stays_on_the_server(database_url, tmp_path):
-    """The cookie carries only an opaque id; the answers are in the database."""
+def _remember_app(database_url, tmp_path):
     app = make_test_app(tmp_path, DATABASE_URL=database_url)
 
     @app.route("/remember/<value>")
@@ -28,6 +27,12 @@ def test_session_data_stays_on_the_server(database_url, tmp_path):
         from flask import session
         return session.get("answer", "nothing")
 
+    return app
+
+
+def test_session_data_stays_on_the_server(database_url, tmp_path):
+    """The cookie carries only an opaque id; the answers are in the database."""
+    app = _remember_app(database_url, tmp_path)
     client = app.test_client()
     client.get("/remember/commandement-du-3-octobre")
     cookie = client.get_cookie(COOKIE_NAME)
@@ -102,22 +107,6 @@ def test_connection_just_returned_is_not_pinged(postgres_url, tmp_path, monkeypa
             assert conn.exec_driver_sql("select 1").scalar() == 1
     assert pings == []
 
-
-def _remember_app(database_url, tmp_path):
-    app = make_test_app(tmp_path, DATABASE_URL=database_url)
-
-    @app.route("/remember/<value>")
-    def remember(value):
-        from flask import session
-        session["answer"] = value
-        return "ok"
-
-    @app.route("/recall")
-    def recall():
-        from flask import session
-        return session.get("answer", "nothing")
-
-    return app
 
 
 def test_postgres_sessions_go_straight_through_psycopg(postgres_url, tmp_path):
