@@ -7,7 +7,9 @@ session is replaced by rows in the database.
 from __future__ import annotations
 
 import json
+import queue
 import secrets
+import time
 from datetime import datetime, timedelta, timezone
 
 from flask import Flask
@@ -16,6 +18,7 @@ from sqlalchemy import DateTime, String, Text, bindparam, delete, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import CallbackDict
 
+from webapp import db as _db
 from webapp.db import Base
 
 COOKIE_NAME = "rcs_session"
@@ -30,7 +33,7 @@ class WebSession(Base):
 
 
 class ServerSession(CallbackDict, SessionMixin):
-    def __init__(self, initial=None, sid=None, new=False):
+    def __init__(self, initial=None, sid=None, new=False, expires_at=None):
         def on_update(_self):
             _self.modified = True
 
@@ -38,6 +41,8 @@ class ServerSession(CallbackDict, SessionMixin):
         self.sid = sid
         self.new = new
         self.modified = False
+        # When the row, and the cookie sent with it, expire (None: not stored yet).
+        self.expires_at = expires_at
 
 
 def _now() -> datetime:
@@ -84,13 +89,22 @@ class _CoreStore:
 
 
 class _PsycopgStore:
-    """The same statements straight through psycopg, on the pool's connections.
+    """The same statements straight through psycopg, on the store's own connections.
 
     The store runs twice on every request, and the chat sends one request per
     message. Through SQLAlchemy each statement went through an execution
-    context, a result proxy and an isolation-level switch and back: in the
-    profile that was most of the store's CPU, for two one-row statements. The
-    pool (and its ping after idle, webapp/db.py) is still SQLAlchemy's.
+    context and a result proxy; through the engine's pool each checkout and
+    check-in went through the pool's events, its reset (a rollback call) and
+    an autocommit switch and back. In the profile that was most of the store's
+    CPU, for two one-row statements. So the store keeps a few connections of
+    its own, opened with the engine's connect arguments and left in
+    autocommit: one statement, no more.
+
+    Its connections do not wait for the disk on commit (synchronous_commit
+    off, for them only): a session is a convenience the household can
+    rebuild, and after a server crash at worst its last fraction of a second
+    of writes is lost, never its consistency. On the bench machine the wait
+    was half of each write: 0.41 ms median, 0.19 ms without it.
     """
 
     READ = f"SELECT data, expires_at FROM {_TABLE.name} WHERE id = %(sid)s"
@@ -98,27 +112,68 @@ class _PsycopgStore:
     INSERT = (f"INSERT INTO {_TABLE.name} (id, data, expires_at) "
               f"VALUES (%(sid)s, %(data)s, %(expires_at)s)")
     DELETE = f"DELETE FROM {_TABLE.name} WHERE id = %(sid)s"
+    # Named so that an operator sees them apart in pg_stat_activity.
+    APPLICATION_NAME = "rester-chez-soi sessions"
+    # A request waits this long for a free connection, as the engine's pool does.
+    CHECKOUT_TIMEOUT_S = 30.0
 
-    def __init__(self, engine):
+    def __init__(self, engine, size: int):
         self.engine = engine
+        # Most recently used first; None is a free place not yet connected:
+        # at most `size` connections per process.
+        self._free: queue.LifoQueue = queue.LifoQueue()
+        for _ in range(max(1, size)):
+            self._free.put(None)
+
+    def _connect(self):
+        dialect = self.engine.dialect
+        cargs, cparams = dialect.create_connect_args(self.engine.url)
+        cparams.setdefault("application_name", self.APPLICATION_NAME)
+        connection = dialect.loaded_dbapi.connect(*cargs, **cparams)
+        connection.autocommit = True
+        connection.execute("SET synchronous_commit = off")
+        return connection
+
+    def _alive(self, connection) -> bool:
+        try:
+            connection.execute("SELECT 1")
+            return True
+        except self.engine.dialect.loaded_dbapi.Error:
+            return False
+
+    def _checkout(self):
+        try:
+            entry = self._free.get(timeout=self.CHECKOUT_TIMEOUT_S)
+        except queue.Empty:
+            raise RuntimeError("no free session connection") from None
+        try:
+            if entry is not None:
+                connection, returned_at = entry
+                # Same rule as the engine's pool (webapp/db.py): a connection
+                # that slept may have been cut; one just used is not pinged.
+                idle = time.monotonic() - returned_at
+                if not connection.closed and (idle < _db.IDLE_PING_SECONDS or self._alive(connection)):
+                    return connection
+                connection.close()
+            return self._connect()
+        except BaseException:
+            self._free.put(None)
+            raise
 
     def _run(self, work):
-        pooled = self.engine.raw_connection()
+        connection = self._checkout()
         try:
-            connection = pooled.driver_connection
-            # Autocommit is a flag of the client: no round trip to set or unset it.
-            connection.autocommit = True
-            try:
-                return work(connection)
-            finally:
-                if not connection.closed:
-                    connection.autocommit = False
+            result = work(connection)
         except self.engine.dialect.loaded_dbapi.OperationalError:
-            # A cut connection must not go back to the pool.
-            pooled.invalidate()
+            # A cut connection must not be used again.
+            connection.close()
+            self._free.put(None)
             raise
-        finally:
-            pooled.close()
+        except BaseException:
+            self._free.put((connection, time.monotonic()))
+            raise
+        self._free.put((connection, time.monotonic()))
+        return result
 
     def read(self, sid: str):
         return self._run(lambda c: c.execute(self.READ, {"sid": sid}).fetchone())
@@ -138,7 +193,8 @@ def _store(app: Flask):
     if store is None:
         engine = app.extensions["db_engine"]
         fast = engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"
-        store = app.extensions["session_store"] = (_PsycopgStore if fast else _CoreStore)(engine)
+        store = app.extensions["session_store"] = (
+            _PsycopgStore(engine, app.config["DB_POOL_SIZE"]) if fast else _CoreStore(engine))
     return store
 
 
@@ -154,7 +210,7 @@ class DatabaseSessionInterface(SessionInterface):
                 if expires.tzinfo is None:
                     expires = expires.replace(tzinfo=timezone.utc)
                 if expires > _now():
-                    return ServerSession(json.loads(data), sid=sid)
+                    return ServerSession(json.loads(data), sid=sid, expires_at=expires)
         return ServerSession(sid=None, new=True)
 
     def save_session(self, app: Flask, session: ServerSession, response):
@@ -165,20 +221,45 @@ class DatabaseSessionInterface(SessionInterface):
                 _store(app).delete(session.sid)
                 response.delete_cookie(COOKIE_NAME, domain=domain, path=path)
             return
-        lifetime = timedelta(minutes=app.config["SESSION_LIFETIME_MINUTES"])
-        expires = _now() + lifetime
-        if session.sid is None:
+        new_id = session.sid is None
+        if new_id:
+            # A new session, or one whose id was renewed (staff sign-in): its cookie must go out.
             session.sid = secrets.token_urlsafe(32)
+            session.expires_at = None
         if session.modified or session.new or self.should_set_cookie(app, session):
+            expires, renewed = _expiry(app, session)
             _store(app).write({"sid": session.sid, "data": json.dumps(dict(session), default=str),
                                "expires_at": expires}, new=session.new)
-            response.set_cookie(
-                COOKIE_NAME, session.sid, expires=expires, httponly=True,
-                domain=domain, path=path, secure=app.config["SESSION_COOKIE_SECURE"],
-                samesite=app.config["SESSION_COOKIE_SAMESITE"],
-            )
+            if renewed:
+                response.set_cookie(
+                    COOKIE_NAME, session.sid, expires=expires, httponly=True,
+                    domain=domain, path=path, secure=app.config["SESSION_COOKIE_SECURE"],
+                    samesite=app.config["SESSION_COOKIE_SAMESITE"],
+                )
             # The response now depends on the cookie: no shared cache may keep it.
             response.vary.add("Cookie")
+
+
+# The expiry slides with use, by steps of this much: a chat message or an
+# answer a minute does not need a new cookie each time.
+EXPIRY_STEP = timedelta(minutes=5)
+
+
+def _expiry(app: Flask, session: ServerSession) -> tuple[datetime, bool]:
+    """(when the session expires after this write, whether the cookie must be sent again).
+
+    The row and the cookie always expire together: the row's expiry moves
+    only when the cookie is sent again, once it has aged a step. A session
+    therefore lasts between the lifetime minus one step and the lifetime
+    after its last change.
+    """
+    lifetime = timedelta(minutes=app.config["SESSION_LIFETIME_MINUTES"])
+    step = min(EXPIRY_STEP, lifetime / 10)
+    now = _now()
+    if session.new or session.expires_at is None or session.expires_at < now + lifetime - step:
+        session.expires_at = now + lifetime
+        return session.expires_at, True
+    return session.expires_at, False
 
 
 def purge_expired(maker) -> int:

@@ -120,10 +120,81 @@ def test_postgres_sessions_go_straight_through_psycopg(postgres_url, tmp_path):
     for value in ("un", "deux", "trois"):  # an insert, then updates
         client.get(f"/remember/{value}")
         assert client.get("/recall").get_data(as_text=True) == value
-    assert isinstance(_store(app), _PsycopgStore)
-    # The pooled connections go back in their normal, transactional mode.
+    store = _store(app)
+    assert isinstance(store, _PsycopgStore)
+    # The store's own connection: autocommit, no wait for the disk on commit.
+    connection = store._checkout()
+    try:
+        assert connection.autocommit is True
+        assert connection.execute("show synchronous_commit").fetchone()[0] == "off"
+    finally:
+        store._free.put((connection, 0.0))
+    # The engine's connections keep their normal, transactional and durable mode.
     with app.extensions["db_engine"].connect() as conn:
         assert conn.connection.driver_connection.autocommit is False
+        assert conn.exec_driver_sql("show synchronous_commit").scalar() == "on"
+
+
+def _store_connections(url) -> int:
+    from webapp.sessions import _PsycopgStore
+
+    counter = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with counter.connect() as conn:
+        found = conn.execute(sa.text("select count(*) from pg_stat_activity where datname = current_database() "
+                                     "and application_name = :name"),
+                             {"name": _PsycopgStore.APPLICATION_NAME}).scalar()
+    counter.dispose()
+    return found
+
+
+def test_session_connections_are_bounded_and_reused(postgres_url, tmp_path):
+    """Eight browsers at once share DB_POOL_SIZE connections; nothing is mixed up."""
+    import threading
+
+    from tests.postgres import fresh_database
+
+    if postgres_url is None:
+        pytest.skip("PostgreSQL is not installed here")
+    url = fresh_database(postgres_url)
+    app = _remember_app(url, tmp_path)
+    app.config["DB_POOL_SIZE"] = 2
+    wrong = []
+
+    def browse(number):
+        client = app.test_client()
+        for turn in range(10):
+            client.get(f"/remember/{number}-{turn}")
+            if client.get("/recall").get_data(as_text=True) != f"{number}-{turn}":
+                wrong.append((number, turn))
+
+    threads = [threading.Thread(target=browse, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
+    assert 1 <= _store_connections(url) <= 2
+
+
+def test_idle_session_connection_is_checked_and_replaced(postgres_url, tmp_path, monkeypatch):
+    """A session connection that slept is pinged: a cut one is replaced and the request succeeds."""
+    from tests.postgres import fresh_database
+    from webapp import db
+
+    if postgres_url is None:
+        pytest.skip("PostgreSQL is not installed here")
+    url = fresh_database(postgres_url)
+    app = _remember_app(url, tmp_path)
+    client = app.test_client()
+    client.get("/remember/gardé")
+    killer = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with killer.connect() as conn:
+        assert conn.execute(sa.text("select count(*) from (select pg_terminate_backend(pid) from pg_stat_activity "
+                                    "where datname = current_database() and application_name = :name) as cut"),
+                            {"name": "rester-chez-soi sessions"}).scalar() == 1
+    killer.dispose()
+    monkeypatch.setattr(db, "IDLE_PING_SECONDS", 0.0)
+    assert client.get("/recall").get_data(as_text=True) == "gardé"
 
 
 def test_a_session_connection_cut_by_the_server_is_dropped(postgres_url, tmp_path):
@@ -145,3 +216,66 @@ def test_a_session_connection_cut_by_the_server_is_dropped(postgres_url, tmp_pat
     statuses = [client.get("/recall").status_code for _ in range(3)]
     assert statuses[1:] == [200, 200] and statuses[0] in (200, 500)
     assert client.get("/recall").get_data(as_text=True) == "gardé"
+
+
+def _set_cookie_headers(response) -> list[str]:
+    return [value for value in response.headers.getlist("Set-Cookie") if value.startswith(COOKIE_NAME + "=")]
+
+
+def _row_expiry(app, sid):
+    with app.extensions["db_sessionmaker"]() as db:
+        expires = db.get(WebSession, sid).expires_at
+    return expires.replace(tzinfo=None, microsecond=0)
+
+
+def test_session_expiry_slides_by_steps_with_the_cookie(database_url, tmp_path, monkeypatch):
+    """A change a minute later sends no new cookie; once the cookie has aged a
+    step, the next change sends it again, and row and cookie expire together."""
+    from datetime import datetime, timedelta, timezone
+
+    from webapp import sessions
+
+    clock = [datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)]
+    monkeypatch.setattr(sessions, "_now", lambda: clock[0])
+    app = _remember_app(database_url, tmp_path)
+    client = app.test_client()
+    first = client.get("/remember/un")
+    assert len(_set_cookie_headers(first)) == 1
+    sid = client.get_cookie(COOKIE_NAME).value
+    cookie_expiry = client.get_cookie(COOKIE_NAME).expires.replace(tzinfo=None)
+    assert _row_expiry(app, sid) == cookie_expiry == datetime(2026, 11, 23, 11, 0)
+
+    clock[0] += timedelta(minutes=1)
+    second = client.get("/remember/deux")
+    assert _set_cookie_headers(second) == []
+    assert "Cookie" in second.headers.get("Vary", "")
+    assert _row_expiry(app, sid) == cookie_expiry
+    assert client.get("/recall").get_data(as_text=True) == "deux"
+
+    clock[0] += sessions.EXPIRY_STEP
+    third = client.get("/remember/trois")
+    assert len(_set_cookie_headers(third)) == 1
+    renewed = client.get_cookie(COOKIE_NAME).expires.replace(tzinfo=None)
+    assert renewed == _row_expiry(app, sid) == datetime(2026, 11, 23, 11, 6)
+
+
+def test_a_renewed_session_id_is_sent_at_once(database_url, tmp_path):
+    """Staff sign-in renews the id (webapp/staff/auth.py): the new cookie goes out
+    even though the old one is only seconds old."""
+    app = _remember_app(database_url, tmp_path)
+
+    @app.route("/renew")
+    def renew():
+        from flask import session
+        session.sid = None
+        session["answer"] = "renouvelé"
+        return "ok"
+
+    client = app.test_client()
+    client.get("/remember/avant")
+    old = client.get_cookie(COOKIE_NAME).value
+    assert len(_set_cookie_headers(client.get("/renew"))) == 1
+    new = client.get_cookie(COOKIE_NAME).value
+    assert new != old
+    assert client.get("/recall").get_data(as_text=True) == "renouvelé"
+    assert _row_expiry(app, new) == client.get_cookie(COOKIE_NAME).expires.replace(tzinfo=None)
