@@ -90,6 +90,21 @@ def test_english_texts_come_from_the_data(client):
     assert body["phone"] == "03 84 36 70 00"
 
 
+def test_structure_says_whether_its_line_is_a_free_call_with_the_source(client):
+    """The bot reads "gratuit" from here: true only with a source, false when not known."""
+    pj = client.get("/api/structures/point-justice-3039").get_json()["structure"]
+    assert pj["free_call"] is True
+    assert pj["contact_sources"]["free_call"]["source"].startswith("https://www.justice.gouv.fr/")
+    assert pj["contact_sources"]["free_call"]["verified"] == "2026-11-23"
+    bdf = client.get("/api/structures/banque-de-france-3414?lang=en").get_json()["structure"]
+    assert bdf["free_call"] is False and "free_call" not in bdf["contact_sources"]
+    cdad = client.get("/api/structures/cdad-90").get_json()["structure"]
+    assert cdad["free_call"] is False and cdad["phone"] is None
+    listed = client.get("/api/structures?type=helpline").get_json()["structures"]
+    assert {s["id"] for s in listed if s["free_call"]} == {
+        "allo-prevention-expulsion", "sos-loyers-impayes", "point-justice-3039"}
+
+
 def test_police_has_no_directory_entry(client):
     body = client.get("/api/nearest?commune=90010&kind=police").get_json()
     assert body["structure"] is None and body["sector_provisional"] is False
@@ -100,6 +115,7 @@ def test_openapi_document_describes_the_directory_paths(client):
     for path in ("/api/communes", "/api/structures", "/api/structures/{id}", "/api/nearest"):
         assert path in doc["paths"]
     assert "DirectoryStructure" in doc["components"]["schemas"]
+    assert "free_call" in doc["components"]["schemas"]["DirectoryStructure"]["properties"]
 
 
 def test_cli_check_validates_the_files(runner):

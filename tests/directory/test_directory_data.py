@@ -1,6 +1,7 @@
 """The référentiel's data and pure model: communes, lookups, sectors, sources."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -9,8 +10,8 @@ import pytest
 import yaml
 
 from webapp.directory import get_directory
-from webapp.directory.model import (CONTACT_FIELDS, KINDS, SOCIAL_WORK_TYPES, Directory,
-                                    DirectoryError)
+from webapp.directory.model import (CONTACT_FIELDS, KINDS, SOCIAL_WORK_TYPES, Contact, Directory,
+                                    DirectoryError, StructureEdits)
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
@@ -183,6 +184,9 @@ def test_no_phone_address_or_email_without_a_source():
             assert str(contact.get("source", "")).startswith(("http://", "https://")), (path.name, field)
             assert contact.get("verified"), (path.name, field)
             assert str(contact.get("value") or "").strip(), (path.name, field)
+        if data.get("free_call") is not None:
+            assert str(data["free_call"].get("source", "")).startswith("https://"), path.name
+            assert data["free_call"].get("verified") and data.get("phone"), path.name
 
 
 def test_national_helplines_carry_their_numbers(directory):
@@ -193,6 +197,40 @@ def test_national_helplines_carry_their_numbers(directory):
         "point-justice-3039": "3039",
         "banque-de-france-3414": "34 14",
     }
+
+
+def test_free_calls_are_the_lines_the_brief_confirms_free(directory):
+    """SOS Loyers impayés, Allô Prévention Expulsion and the 3039; the 34 14 costs a local call."""
+    free = {s.id for s in directory.structures() if s.is_free_call}
+    assert free == {"sos-loyers-impayes", "allo-prevention-expulsion", "point-justice-3039"}
+    sos = directory.structure("sos-loyers-impayes").public_dict("fr")
+    assert sos["free_call"] is True
+    assert sos["contact_sources"]["free_call"] == {
+        "source": "https://www.lockimmo.com/sos-loyers-impayes-le-numero-vert-pour-les-proprietaires-et-les-locataires",
+        "verified": "2026-11-23", "declared_by_structure": False}
+    bdf = directory.structure("banque-de-france-3414").public_dict("fr")
+    assert bdf["free_call"] is False and "free_call" not in bdf["contact_sources"]
+
+
+def staff_phone(value):
+    return Contact(value=value, source="Déclaré par la structure (agent@example.org)",
+                   verified=dt.date(2026, 11, 30), declared_by="agent@example.org")
+
+
+@pytest.mark.parametrize("phone, still_free", [
+    ("08 05 16 00 75", True),   # the same number, as the back office prints it
+    ("01 23 45 67 89", False),  # another number: not known to be free
+    (None, False),              # number removed
+])
+def test_a_number_changed_by_staff_is_no_longer_said_to_be_free(directory, phone, still_free):
+    edits = {"sos-loyers-impayes": StructureEdits(
+        contacts={"phone": staff_phone(phone) if phone else None}, referral=None, edited_on=dt.date(2026, 11, 30))}
+    sos = directory.with_edits(edits).structure("sos-loyers-impayes")
+    assert sos.is_free_call is still_free
+    assert sos.public_dict("fr")["free_call"] is still_free
+    assert ("free_call" in sos.public_dict("fr")["contact_sources"]) is still_free
+    # Other lines keep theirs.
+    assert directory.with_edits(edits).structure("point-justice-3039").is_free_call
 
 
 def test_public_dict_has_the_interface_fields_and_null_unverified_contacts(directory):
@@ -239,6 +277,31 @@ def test_load_refuses_a_phone_without_a_source(content_copy):
     with pytest.raises(DirectoryError) as excinfo:
         Directory.load(content_copy)
     assert any("cdad-90: phone has no source" in p for p in excinfo.value.problems)
+
+
+FREE_CALL = "\nfree_call:\n  value: true\n  source: https://www.example.org/numero-vert\n  verified: 2026-11-23\n"
+
+
+@pytest.mark.parametrize("structure, free_call, problem", [
+    ("sos-loyers-impayes", "\nfree_call:\n  value: true\n", "sos-loyers-impayes: free_call has no source URL"),
+    ("sos-loyers-impayes", "\nfree_call:\n  value: true\n  source: https://www.example.org/\n",
+     "sos-loyers-impayes: free_call has no verified date"),
+    ("sos-loyers-impayes", FREE_CALL.replace("value: true", 'value: "oui"'),
+     "sos-loyers-impayes: free_call value must be true or false"),
+    ("cdad-90", FREE_CALL, "cdad-90: free_call says something of a phone number it does not have"),
+])
+def test_load_refuses_an_unsourced_or_meaningless_free_call(content_copy, structure, free_call, problem):
+    path = content_copy / "structures" / f"{structure}.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.find("free_call:")
+    if start >= 0:
+        # Drop the file's own free_call block before appending the test's.
+        end = text.index("verified:", start)
+        text = text[:start] + text[text.index("\n", end) + 1:]
+    path.write_text(text + free_call, encoding="utf-8")
+    with pytest.raises(DirectoryError) as excinfo:
+        Directory.load(content_copy)
+    assert problem in excinfo.value.problems
 
 
 def test_load_refuses_a_misspelt_field(content_copy):

@@ -170,3 +170,34 @@ def test_edit_requires_a_csrf_token(tmp_path):
     good = form_data(phone="3039", csrf_token=token(EDIT.format("cdad-90")))
     assert client.post(EDIT.format("cdad-90"), data=good).status_code == 302
     assert app.test_client().get("/api/structures/cdad-90").get_json()["structure"]["phone"] == "3039"
+
+
+def test_a_new_number_is_not_said_to_be_free_until_checked(app):
+    """The files' "free call" was checked for the files' number, not for one staff typed."""
+    admin = staff_client(app, "admin@cdad.example", "cdad-90", admin=True)
+    public = app.test_client()
+    sos = public.get("/api/structures/sos-loyers-impayes").get_json()["structure"]
+    assert sos["free_call"] is True
+    data = {"address": "", "email": "", "website": "",
+            "opening_hours_fr": "Du lundi au vendredi.", "opening_hours_en": "Monday to Friday.",
+            "referral_fr": sos["referral"], "referral_en": "By phone."}
+
+    # The same number typed without spaces is no change at all.
+    assert admin.post(EDIT.format("sos-loyers-impayes"), data=dict(data, phone="0805160075")).status_code == 302
+    assert public.get("/api/structures/sos-loyers-impayes").get_json()["structure"]["free_call"] is True
+
+    r = admin.post(EDIT.format("sos-loyers-impayes"), data=dict(data, phone="01 23 45 67 89"),
+                   follow_redirects=True)
+    assert "ne le présente plus comme un appel gratuit" in html_lib.unescape(r.get_data(as_text=True))
+    api = public.get("/api/structures/sos-loyers-impayes").get_json()["structure"]
+    assert api["phone"] == "01 23 45 67 89" and api["free_call"] is False
+    assert "free_call" not in api["contact_sources"]
+    footer = html_lib.unescape(public.get("/").get_data(as_text=True).split("<footer", 1)[1])
+    assert "01 23 45 67 89" not in footer and "SOS Loyers" not in footer
+    contacts = main_part(public, "/annuaire/mes-contacts")
+    assert "01 23 45 67 89</a> —" in contacts  # listed, with no "(appel gratuit)" after it
+
+    # Back to the checked number: free again.
+    r = admin.post(EDIT.format("sos-loyers-impayes"), data=dict(data, phone="0 805 160 075"), follow_redirects=True)
+    assert "appel gratuit" not in html_lib.unescape(r.get_data(as_text=True))
+    assert public.get("/api/structures/sos-loyers-impayes").get_json()["structure"]["free_call"] is True

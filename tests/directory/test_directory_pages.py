@@ -107,10 +107,63 @@ def test_my_contacts_unknown_commune_message(client):
     assert 'id="q-error"' in html and "Aucune commune" in html
 
 
+def footer_of(html):
+    return html_lib.unescape(html.split('<footer', 1)[1])
+
+
 def test_footer_numbers_come_from_the_directory(client):
-    html = page(client, "/")
-    footer = html.split('<footer', 1)[1]
-    assert 'href="tel:+33805299049"' in footer and 'href="tel:3039"' in footer
+    """The free national lines, in the contacts page's order; the 34 14 is not free."""
+    footer = footer_of(page(client, "/"))
+    assert "Numéros gratuits" in footer
+    assert TEL.findall(footer) == ["tel:+33805299049", "tel:+33805160075", "tel:3039"]
+    assert "34 14" not in footer and "Banque de France" not in footer
+
+
+@pytest.fixture
+def sos_not_free(tmp_path):
+    """An app whose directory no longer says SOS Loyers impayés is a free call."""
+    import shutil
+    from pathlib import Path
+
+    from tests.helpers import make_test_app
+
+    content = Path(__file__).resolve().parents[2] / "content"
+    target = tmp_path / "content"
+    for part in ("communes", "structures", "sectors"):
+        shutil.copytree(content / part, target / part)
+    path = target / "structures" / "sos-loyers-impayes.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("free_call:")
+    end = text.index("\n", text.index("verified:", start)) + 1
+    path.write_text(text[:start] + "free_call: null\n" + text[end:], encoding="utf-8")
+    return make_test_app(tmp_path, DIRECTORY_CONTENT_DIR=str(target)).test_client()
+
+
+def test_the_free_mark_comes_from_the_directory(client, sos_not_free):
+    """Footer and contacts page print "gratuit" where the data says so, and only there."""
+    footer = footer_of(page(sos_not_free, "/"))
+    assert TEL.findall(footer) == ["tel:+33805299049", "tel:3039"]
+    assert "SOS Loyers" not in footer
+
+    def helplines(client):
+        html = main_part(page(client, "/annuaire/mes-contacts"))
+        items = html.split('<ul class="helplines">', 1)[1].split("</ul>", 1)[0].split("<li>")[1:]
+        return {re.sub(r"<[^>]+>", "", item).split("\n", 1)[0].strip(): item for item in items}
+
+    usual, changed = helplines(client), helplines(sos_not_free)
+    assert list(usual) == list(changed)  # the same four lines, in the same order
+    for name, item in usual.items():
+        assert ("(appel gratuit)" in item) is (not name.startswith("Banque de France")), name
+    for name, item in changed.items():
+        assert ("(appel gratuit)" in item) is name.startswith(("Allô", "Point-justice")), name
+    sos_page = main_part(page(sos_not_free, "/annuaire/sos-loyers-impayes"))
+    assert "0 805 160 075" in sos_page and "appel gratuit" not in sos_page
+    assert "(appel gratuit)" in main_part(page(client, "/annuaire/sos-loyers-impayes"))
+
+
+def test_english_pages_say_free_call(en_client):
+    assert "(free call)" in main_part(page(en_client, "/annuaire/mes-contacts"))
+    assert "Free phone numbers" in footer_of(page(en_client, "/"))
 
 
 def test_english_page_shows_english_data(en_client):

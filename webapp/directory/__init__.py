@@ -16,11 +16,11 @@ from .model import Commune, Directory, DirectoryError, Structure  # noqa: F401 (
 
 bp = Blueprint("directory", __name__)
 
-# The free helplines printed in every page footer ("Numéros gratuits"), in this
-# order; the Banque de France's 34 14 costs a local call, so it is not one.
-FOOTER_HELPLINES = ("allo-prevention-expulsion", "sos-loyers-impayes", "point-justice-3039")
-# The national numbers on the "find my contacts" page.
-CONTACT_PAGE_HELPLINES = (*FOOTER_HELPLINES, "banque-de-france-3414")
+# The national numbers, in the order the "find my contacts" page lists them.
+# Every page footer ("Numéros gratuits") lists those whose entry says they are
+# a free call (`free_call` in content/structures/), in the same order.
+NATIONAL_HELPLINES = ("allo-prevention-expulsion", "sos-loyers-impayes", "point-justice-3039",
+                      "banque-de-france-3414")
 
 
 @functools.lru_cache(maxsize=8)
@@ -50,7 +50,7 @@ def get_directory(source: Any = None) -> Directory:
 
 
 def national_numbers(app, lang: str) -> list[dict]:
-    """Footer helplines (name, phone, tel, note) from the directory files."""
+    """Footer helplines (name, phone, tel, note): the national lines the directory says are free calls."""
     try:
         directory = get_directory(app)
     except FileNotFoundError:
@@ -58,11 +58,11 @@ def national_numbers(app, lang: str) -> list[dict]:
         # still renders its pages; the numbers simply are not printed.
         return []
     numbers = []
-    for structure_id in FOOTER_HELPLINES:
+    for structure_id in NATIONAL_HELPLINES:
         s = directory.structure(structure_id)
-        phone = s.contact("phone") if s else None
-        if phone is None:
+        if s is None or not s.is_free_call:
             continue
+        phone = s.contact("phone")
         hours = s.contact("opening_hours")
         numbers.append({
             "name": s.text("name", lang),

@@ -67,6 +67,11 @@ def edit_structure(structure_id: str):
         if changed:
             flash(_("Fiche enregistrée : %(fields)s. Elle est en ligne.",
                     fields=", ".join(str(FIELD_LABELS[f]) for f in changed)))
+            after = get_directory(current_app).structure(structure_id)
+            if structure.is_free_call and after and after.contact("phone") and not after.is_free_call:
+                # "Free" was checked for the old number only; say why it is gone.
+                flash(_("Le numéro a changé : le site ne le présente plus comme un appel gratuit, "
+                        "tant que l'équipe du site n'a pas vérifié qu'il l'est."))
         else:
             flash(_("Aucun changement : la fiche est restée telle quelle."))
         return redirect(url_for("directory.edit_structure", structure_id=structure_id))

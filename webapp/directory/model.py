@@ -19,6 +19,7 @@ from typing import Any, Iterable
 import yaml
 
 from .normalise import name_key, squeeze
+from .phone import InvalidPhone, normalise_phone
 
 STRUCTURE_TYPES = (
     "esd", "esd_antenne", "cdad", "point_justice", "fsl", "caf", "france_services",
@@ -53,7 +54,7 @@ RESERVED_IDS = frozenset({"mes-contacts", "secteurs"})
 
 _STRUCTURE_KEYS = {
     "id", "type", "name", "role", "serves", "referral", "commune", "communes_served",
-    "sources", "to_confirm", "provisional", "parent", *CONTACT_FIELDS,
+    "sources", "to_confirm", "provisional", "parent", "free_call", *CONTACT_FIELDS,
 }
 _INSEE = re.compile(r"^\d[\dAB]\d{3}$")
 _FIVE_DIGITS = re.compile(r"\b(\d{5})\b")
@@ -139,13 +140,17 @@ class Structure:
     sector_provisional: bool = False
     # Date of the last change made by the structure's staff (None: files only).
     edited_on: dt.date | None = None
+    # "Calling the phone number is free", sourced like a contact detail (value
+    # True or False); None: not known to be free, so never said to be.
+    free_call: Contact | None = None
 
     @property
     def last_updated(self) -> dt.date | None:
         """"Mis à jour le": the last staff edit, else the latest verification date of the files."""
         if self.edited_on is not None:
             return self.edited_on
-        dates = [c.verified for c in self.contacts.values() if c is not None and isinstance(c.verified, dt.date)]
+        facts = [*self.contacts.values(), self.free_call]
+        dates = [c.verified for c in facts if c is not None and isinstance(c.verified, dt.date)]
         return max(dates) if dates else None
 
     def text(self, field: str, lang: str) -> str | None:
@@ -166,6 +171,11 @@ class Structure:
         return any(c is not None for c in self.contacts.values())
 
     @property
+    def is_free_call(self) -> bool:
+        """The phone number is known, from a source, to cost the caller nothing."""
+        return self.free_call is not None and self.free_call.value is True and self.contacts.get("phone") is not None
+
+    @property
     def phone_uri(self) -> str | None:
         phone = self.contacts.get("phone")
         return tel_uri(phone.value) if phone else None
@@ -180,6 +190,7 @@ class Structure:
             "address": contacts["address"].text(lang) if contacts["address"] else None,
             "phone": contacts["phone"].text(lang) if contacts["phone"] else None,
             "phone_uri": self.phone_uri,
+            "free_call": self.is_free_call,
             "email": contacts["email"].text(lang) if contacts["email"] else None,
             "url": contacts["website"].text(lang) if contacts["website"] else None,
             "opening_hours": contacts["opening_hours"].text(lang) if contacts["opening_hours"] else None,
@@ -194,7 +205,7 @@ class Structure:
                 # The agent who declared a value is kept in the back office, not published.
                 f: {"source": "Déclaré par la structure" if c.declared_by else c.source,
                     "verified": c.verified.isoformat(), "declared_by_structure": bool(c.declared_by)}
-                for f, c in contacts.items() if c is not None
+                for f, c in [*contacts.items(), ("free_call", self.free_call)] if c is not None
             },
             "sources": list(self.sources),
             "updated_on": self.last_updated.isoformat() if self.last_updated else None,
@@ -278,13 +289,18 @@ class Directory:
                 value = getattr(s, field)
                 if not isinstance(value, dict) or any(not value.get(lang) for lang in LANGS):
                     problems.append(f"{s.id}: {field} needs both fr and en")
-            for field, contact in s.contacts.items():
+            for field, contact in [*s.contacts.items(), ("free_call", s.free_call)]:
                 if contact is None:
                     continue
                 if not contact.declared_by and not contact.source_is_url:
                     problems.append(f"{s.id}: {field} has no source URL")
                 if not isinstance(contact.verified, dt.date):
                     problems.append(f"{s.id}: {field} has no verified date")
+            if s.free_call is not None:
+                if not isinstance(s.free_call.value, bool):
+                    problems.append(f"{s.id}: free_call value must be true or false")
+                if s.contacts.get("phone") is None:
+                    problems.append(f"{s.id}: free_call says something of a phone number it does not have")
             if s.commune is not None and s.commune not in self._communes:
                 problems.append(f"{s.id}: commune {s.commune} is not in the département")
             if isinstance(s.communes_served, tuple):
@@ -317,11 +333,15 @@ class Directory:
             if e is None:
                 structures.append(s)
                 continue
+            contacts = {**s.contacts, **e.contacts}
             structures.append(dataclasses.replace(
                 s,
-                contacts={**s.contacts, **e.contacts},
+                contacts=contacts,
                 referral={**s.referral, **e.referral} if e.referral else s.referral,
                 edited_on=e.edited_on,
+                # The files' "free call" was checked for the files' number: a
+                # number staff changed (or removed) is not known to be free.
+                free_call=s.free_call if same_number(s.contact("phone"), contacts.get("phone")) else None,
             ))
         return Directory(self._communes.values(), structures, self.sectors, dataset=self.dataset)
 
@@ -479,6 +499,32 @@ def _contact(raw: Any, field: str) -> Contact | None:
     return Contact(value=value, source=str(raw.get("source") or ""), verified=verified, note=raw.get("note"))
 
 
+def _free_call(raw: Any) -> Contact | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or "value" not in raw:
+        raise ValueError("free_call must be null or {value: true, source, verified}")
+    verified = raw.get("verified")
+    if isinstance(verified, str):
+        verified = dt.date.fromisoformat(verified)
+    # The value is kept as written: _validate refuses anything but a boolean.
+    return Contact(value=raw["value"], source=str(raw.get("source") or ""), verified=verified, note=raw.get("note"))
+
+
+def same_number(a: Contact | None, b: Contact | None) -> bool:
+    """Two phone contacts hold the same number, however it is spaced ("34 14", "3414")."""
+    if a is None or b is None:
+        return False
+
+    def printed(contact: Contact) -> str:
+        try:
+            return normalise_phone(str(contact.value))
+        except InvalidPhone:
+            return " ".join(str(contact.value).split())
+
+    return printed(a) == printed(b)
+
+
 def _structure_from_yaml(path: pathlib.Path) -> Structure:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
@@ -509,4 +555,5 @@ def _structure_from_yaml(path: pathlib.Path) -> Structure:
         to_confirm=_text_pair(data, "to_confirm", path, optional=True),
         provisional=bool(data.get("provisional", False)),
         parent=data.get("parent"),
+        free_call=_free_call(data.get("free_call")),
     )

@@ -8,7 +8,7 @@ from flask import abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from . import CONTACT_PAGE_HELPLINES, bp, get_directory
+from . import NATIONAL_HELPLINES, bp, get_directory
 from .labels import CONTACT_LABELS, TYPE_LABELS
 from .model import CONTACT_FIELDS, STRUCTURE_TYPES
 
@@ -97,7 +97,7 @@ def my_contacts():
         contacts = [(key, title, [s for s in items if s is not None]) for key, title, items in contacts]
     # National numbers need no commune: shown before one is chosen too (the
     # assistant sends here for them). A line whose number staff removed is left out.
-    helplines = [s for s in map(directory.structure, CONTACT_PAGE_HELPLINES)
+    helplines = [s for s in map(directory.structure, NATIONAL_HELPLINES)
                  if s is not None and s.contact("phone") is not None]
     return render_template(
         "directory/contacts.html",
