@@ -5,14 +5,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from .helplines import calls
+from .helplines import calls, say
 from .texts import REFERRAL_URL, lang_of, text
 
 FALLBACK_INTENTS = frozenset({"nlu_fallback", "hors_sujet"})
 
 
 def offer_handoff(dispatcher: CollectingDispatcher, lang: str, helpline_calls: Mapping[str, str]) -> None:
-    dispatcher.utter_message(text=text("handoff", lang, **helpline_calls))
+    dispatcher.utter_message(text=say("handoff", lang, helpline_calls))
     dispatcher.utter_message(json_message={
         "kind": "handoff",
         "links": [{"title": text("button_referral", lang), "url": REFERRAL_URL}],

@@ -16,11 +16,19 @@ Four slots, not one per language too, and no custom session start: Rasa's CPU
 per message grows with the events in the tracker, so a conversation gets four
 SlotSet events at its start and none while nothing changes.
 
+"gratuit" / "free" is the directory's fact (``free_call`` in the API), not
+the bot's: a line is said to be free only when the structure the site gave
+says so, so a site that does not answer gives no "gratuit" either.
+
 A number the directory does not have, or a site that does not answer, gives a
 clause without a number that sends to the site's contacts page: never "None",
-never a blank.
+never a blank. That clause stands alone in a domain response. A text composed
+by an action (``say``) names several lines at once: there, a line without a
+number keeps only its notes ("(gratuit)", or nothing), and one sentence sends
+to the contacts page for all of them.
 """
 import asyncio
+import string
 import threading
 import time
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
@@ -28,20 +36,17 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from .texts import CALL_NOTES_SEPARATOR, text
+from .texts import CALL_NOTES_SEPARATOR, LIST_JOINERS, NUMBER_OF, TEXTS, text
 from .webapp_api import WebappApi, WebappUnavailable
 
 # Key in slot and placeholder names -> id of the structure in the directory
-# (webapp/directory: FOOTER_HELPLINES and CONTACT_PAGE_HELPLINES).
+# (webapp/directory: NATIONAL_HELPLINES).
 HELPLINES: Dict[str, str] = {
     "allo": "allo-prevention-expulsion",
     "sos_loyers": "sos-loyers-impayes",
     "point_justice": "point-justice-3039",
     "banque_de_france": "banque-de-france-3414",
 }
-# The free numbers, the ones the site's footer lists as "Numéros gratuits";
-# the Banque de France's costs a local call.
-FREE = frozenset({"allo", "sos_loyers", "point_justice"})
 
 # A staff edit shows within a minute, and the site is not called per message.
 CACHE_TTL_S = 60.0
@@ -136,9 +141,10 @@ def _hours(structure: Mapping[str, Any], lang: str) -> Optional[str]:
     return hours or None
 
 
-def clause(key: str, structure: Optional[Mapping[str, Any]], lang: str) -> str:
+def clause(structure: Optional[Mapping[str, Any]], lang: str) -> str:
     """How to call this helpline, from the structure the directory gave (or None)."""
-    notes = [text("call_free", lang)] if key in FREE else []
+    # Only a true from the directory: a missing or malformed fact says nothing.
+    notes = [text("call_free", lang)] if structure and structure.get("free_call") is True else []
     phone = _clean(structure.get("phone")) if structure else None
     if structure is None or phone is None:
         # Hours without a number would help no one: the contacts page has both.
@@ -162,7 +168,7 @@ def slot_values(lang: str, cache: Optional[DirectoryCache] = None,
     found = cache.lookup(wanted) if fetch else cache.fresh(wanted)
     if found is None:
         return None
-    return {slot_name(key): clause(key, found.get((structure_id, lang)), lang)
+    return {slot_name(key): clause(found.get((structure_id, lang)), lang)
             for key, structure_id in HELPLINES.items()}
 
 
@@ -183,5 +189,62 @@ def calls(tracker: Tracker, lang: str) -> Dict[str, str]:
     give the clause without a number rather than a sentence in two languages.
     """
     current = tracker.get_slot("lang") == lang
-    return {name: (tracker.get_slot(name) if current else None) or clause(key, None, lang)
-            for key, name in zip(HELPLINES, SLOT_NAMES)}
+    return {name: (tracker.get_slot(name) if current else None) or clause(None, lang)
+            for name in SLOT_NAMES}
+
+
+def without_number(value: str, lang: str) -> Optional[str]:
+    """For a clause that has no number: its notes alone ("(gratuit)", or ""). None for a clause with one.
+
+    ``clause`` is the only writer of these values: a clause without a number
+    is "(" + its notes + ")", the last note being the contacts page.
+    """
+    pointer = text("call_no_number", lang)
+    if not (value.startswith("(") and value.endswith(pointer + ")")):
+        return None
+    notes = value[1:-len(pointer) - 1].removesuffix(CALL_NOTES_SEPARATOR[lang]).strip()
+    return f"({notes})" if notes else ""
+
+
+def _contacts_page_sentence(missing: List[str], named: int, lang: str) -> str:
+    """Once per text: where the numbers left out are ("their numbers" when none of the lines has one)."""
+    if named > 1 and len(missing) == named:
+        return text("numbers_page.all", lang)
+    names = [NUMBER_OF[key][lang] for key in missing]
+    listed = names[0] if len(names) == 1 else (
+        ", ".join(names[:-1]) + LIST_JOINERS[lang] + names[-1])
+    return text("numbers_page.one" if len(names) == 1 else "numbers_page.several", lang, names=listed)
+
+
+# Stands for an empty clause until the text is formatted (never printed).
+_EMPTY = "\x00"
+
+
+def say(key: str, lang: str, helpline_calls: Mapping[str, str], **values: Any) -> str:
+    """An action's text with its ``{call_<helpline>}`` clauses, sending to the contacts page once.
+
+    The lines without a number keep only their notes, and the text's
+    ``{numbers_page}`` (after a sentence) or ``{numbers_page_line}`` (after a
+    list) says in one sentence where their numbers are; both are empty when
+    every line has its number.
+    """
+    template = TEXTS[key].get(lang) or TEXTS[key]["fr"]
+    used = list(dict.fromkeys(field for _, field, _, _ in string.Formatter().parse(template)
+                              if field and field.startswith("call_")))
+    clauses: Dict[str, str] = {}
+    missing: List[str] = []
+    for name in used:
+        value = helpline_calls.get(name) or clause(None, lang)
+        short = without_number(value, lang)
+        if short is None:
+            clauses[name] = value
+            continue
+        missing.append(name.removeprefix("call_"))
+        # An empty clause takes its leading space with it: "appelez X ou Y", not "X  ou".
+        clauses[name] = short or _EMPTY
+    sentence = _contacts_page_sentence(missing, len(used), lang) if missing else ""
+    said = template.format(**values, **clauses,
+                           numbers_page=f" {sentence}" if sentence else "",
+                           numbers_page_line=f"\n{sentence}" if sentence else "")
+    return said.replace(f" {_EMPTY}", "").replace(_EMPTY, "")
+

@@ -3,8 +3,11 @@
 No phone number is written here: every contact comes from the site's
 directory through the API. The national helplines enter a sentence as
 ``{call_<helpline>}``, a clause built by actions/helplines.py that follows
-"appelez <name>" / "call <name>" ("au <numéro> (gratuit)"), or, when the
-directory has no number, sends to the site's contacts page instead.
+"appelez <name>" / "call <name>" ("au <numéro> (gratuit)"). A text naming
+helplines also has ``{numbers_page}`` (after a sentence) or
+``{numbers_page_line}`` (after a list), where helplines.say puts the one
+sentence sending to the site's contacts page for the lines that have no
+number; it is empty when they all have one.
 """
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -72,8 +75,8 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "en": "{date} has not come yet: give the date written on the order to leave you received, or answer “I don't know”.",
     },
     "hearing_date_past": {
-        "fr": "Le {date} est déjà passé. Si l'audience a eu lieu, le juge a peut-être déjà rendu sa décision (le jugement) : contactez vite le CDAD (aide juridique gratuite), ou appelez le point-justice {call_point_justice}, pour savoir où en est votre dossier. Si la date est fausse, écrivez la bonne ; sinon répondez « je ne sais pas ».",
-        "en": "{date} has already passed. If the hearing took place, the judge may already have given a decision (the judgment): quickly contact the CDAD (free legal help), or call the point-justice {call_point_justice}, to find out where your case stands. If the date is wrong, write the right one; otherwise answer “I don't know”.",
+        "fr": "Le {date} est déjà passé. Si l'audience a eu lieu, le juge a peut-être déjà rendu sa décision (le jugement) : contactez vite le CDAD (aide juridique gratuite), ou appelez le point-justice {call_point_justice}, pour savoir où en est votre dossier.{numbers_page} Si la date est fausse, écrivez la bonne ; sinon répondez « je ne sais pas ».",
+        "en": "{date} has already passed. If the hearing took place, the judge may already have given a decision (the judgment): quickly contact the CDAD (free legal help), or call the point-justice {call_point_justice}, to find out where your case stands.{numbers_page} If the date is wrong, write the right one; otherwise answer “I don't know”.",
     },
     "commune_not_found": {
         "fr": "Je ne trouve pas « {query} » parmi les communes du Territoire de Belfort. Vérifiez l'orthographe ou donnez le code postal (90…).",
@@ -88,16 +91,16 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "en": "Commune: {name}.",
     },
     "api_unavailable": {
-        "fr": "Je n'arrive pas à obtenir votre orientation pour le moment. Vous pouvez répondre au questionnaire du site (/questionnaire/locataire) ou appeler Allô Prévention Expulsion {call_allo}.",
-        "en": "I cannot get your orientation right now. You can fill in the site's questionnaire (/questionnaire/locataire) or call Allô Prévention Expulsion {call_allo}.",
+        "fr": "Je n'arrive pas à obtenir votre orientation pour le moment. Vous pouvez répondre au questionnaire du site (/questionnaire/locataire) ou appeler Allô Prévention Expulsion {call_allo}.{numbers_page}",
+        "en": "I cannot get your orientation right now. You can fill in the site's questionnaire (/questionnaire/locataire) or call Allô Prévention Expulsion {call_allo}.{numbers_page}",
     },
     "api_rejected": {
         "fr": "Une de vos réponses pose problème : {details}. Vous pouvez recommencer en décrivant votre situation.",
         "en": "One of your answers is a problem: {details}. You can start again by describing your situation.",
     },
     "result_intro_immediate": {
-        "fr": "Votre situation est urgente. Agissez aujourd'hui : appelez Allô Prévention Expulsion {call_allo} ou le point-justice {call_point_justice}.",
-        "en": "Your situation is urgent. Act today: call Allô Prévention Expulsion {call_allo} or the point-justice {call_point_justice}.",
+        "fr": "Votre situation est urgente. Agissez aujourd'hui : appelez Allô Prévention Expulsion {call_allo} ou le point-justice {call_point_justice}.{numbers_page}",
+        "en": "Your situation is urgent. Act today: call Allô Prévention Expulsion {call_allo} or the point-justice {call_point_justice}.{numbers_page}",
     },
     "result_intro_high": {
         "fr": "La procédure est engagée : il faut agir vite, mais vous avez encore des droits.",
@@ -124,8 +127,8 @@ TEXTS: Dict[str, Dict[str, str]] = {
     "button_details": {"fr": "Voir ma situation détaillée", "en": "See my detailed situation"},
     "button_talk_now": {"fr": "Parler à quelqu'un maintenant", "en": "Talk to someone now"},
     "handoff": {
-        "fr": "Vous pouvez parler à une personne :\n• Allô Prévention Expulsion {call_allo}\n• SOS Loyers impayés {call_sos_loyers}, pour les locataires et les propriétaires\n• Point-justice {call_point_justice}\nVous pouvez aussi demander à être recontacté·e : vos coordonnées sont demandées dans un formulaire, avec votre accord, jamais dans cette conversation.",
-        "en": "You can talk to a person:\n• Allô Prévention Expulsion {call_allo}\n• SOS Loyers impayés {call_sos_loyers}, for tenants and landlords\n• Point-justice {call_point_justice}\nYou can also ask to be contacted: your details are asked in a form, with your consent, never in this conversation.",
+        "fr": "Vous pouvez parler à une personne :\n• Allô Prévention Expulsion {call_allo}\n• SOS Loyers impayés {call_sos_loyers}, pour les locataires et les propriétaires\n• Point-justice {call_point_justice}{numbers_page_line}\nVous pouvez aussi demander à être recontacté·e : vos coordonnées sont demandées dans un formulaire, avec votre accord, jamais dans cette conversation.",
+        "en": "You can talk to a person:\n• Allô Prévention Expulsion {call_allo}\n• SOS Loyers impayés {call_sos_loyers}, for tenants and landlords\n• Point-justice {call_point_justice}{numbers_page_line}\nYou can also ask to be contacted: your details are asked in a form, with your consent, never in this conversation.",
     },
     "default": {
         "fr": "Je n'ai pas compris. Je peux vous aider si vous avez des loyers impayés, un papier du commissaire de justice (huissier), une convocation au tribunal, un jugement d'expulsion, ou une question sur la trêve hivernale, l'APL ou le surendettement.",
@@ -138,6 +141,21 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "fr": "son numéro est sur la page « Trouver mes contacts » du site, /annuaire/mes-contacts",
         "en": "its number is on the site's “Find my contacts” page, /annuaire/mes-contacts",
     },
+    # Said once in a text naming helplines, for those without a number
+    # (helplines.say): "{names}" is NUMBER_OF's words, joined.
+    "numbers_page.one": {
+        "fr": "Le numéro {names} est sur la page « Trouver mes contacts » du site : /annuaire/mes-contacts.",
+        "en": "The number for {names} is on the site's “Find my contacts” page: /annuaire/mes-contacts.",
+    },
+    "numbers_page.several": {
+        "fr": "Les numéros {names} sont sur la page « Trouver mes contacts » du site : /annuaire/mes-contacts.",
+        "en": "The numbers for {names} are on the site's “Find my contacts” page: /annuaire/mes-contacts.",
+    },
+    # None of the lines just named has a number (the site is down).
+    "numbers_page.all": {
+        "fr": "Leurs numéros sont sur la page « Trouver mes contacts » du site : /annuaire/mes-contacts.",
+        "en": "Their numbers are on the site's “Find my contacts” page: /annuaire/mes-contacts.",
+    },
     "fallback_twice": {
         "fr": "Je ne comprends toujours pas, désolé. Le mieux est peut-être de parler à une personne.",
         "en": "I still do not understand, sorry. It may be best to talk to a person.",
@@ -146,6 +164,17 @@ TEXTS: Dict[str, Dict[str, str]] = {
 
 # Between the notes of a call clause: "(gratuit ; du lundi au vendredi)".
 CALL_NOTES_SEPARATOR: Dict[str, str] = {"fr": " ; ", "en": "; "}
+
+# Each helpline (actions/helplines.py's keys) as it follows "le numéro" /
+# "the number for" in the numbers_page sentences.
+NUMBER_OF: Dict[str, Dict[str, str]] = {
+    "allo": {"fr": "d'Allô Prévention Expulsion", "en": "Allô Prévention Expulsion"},
+    "sos_loyers": {"fr": "de SOS Loyers impayés", "en": "SOS Loyers impayés"},
+    "point_justice": {"fr": "du point-justice", "en": "the point-justice"},
+    "banque_de_france": {"fr": "de la Banque de France", "en": "the Banque de France"},
+}
+# Before the last of several names: "A, B et C".
+LIST_JOINERS: Dict[str, str] = {"fr": " et ", "en": " and "}
 
 
 # The form's questions. They live here rather than in domain.yml because

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from . import answers, dialogue
-from .helplines import calls
+from .helplines import calls, say
 from .texts import DETAILS_URL, REFERRAL_URL, kind_label, lang_of, text
 from .webapp_api import TriageRejected, WebappApi, WebappUnavailable
 
@@ -60,7 +60,7 @@ def format_date(iso: str, lang: str) -> str:
 def render_result(result: Dict[str, Any], lang: str, helpline_calls: Mapping[str, str]) -> str:
     """One message: urgency first, then whom to contact, the dates, the steps."""
     urgency = result.get("urgency") or "normal"
-    lines: List[str] = [text(f"result_intro_{urgency}", lang, **helpline_calls)
+    lines: List[str] = [say(f"result_intro_{urgency}", lang, helpline_calls)
                         if urgency in ("immediate", "high", "normal") else ""]
     orientations = result.get("orientations") or []
     if orientations:
@@ -134,7 +134,7 @@ class ActionSubmitTriage(Action):
             dispatcher.utter_message(text=text("api_rejected", lang, details=details))
             return []
         except WebappUnavailable:
-            dispatcher.utter_message(text=text("api_unavailable", lang, **helpline_calls))
+            dispatcher.utter_message(text=say("api_unavailable", lang, helpline_calls))
             return []
         dispatcher.utter_message(text=render_result(result, lang, helpline_calls),
                                  buttons=result_buttons(lang))

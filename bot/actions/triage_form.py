@@ -15,7 +15,7 @@ from . import answers, dialogue
 from .amounts import parse_amount
 from .communes import candidates, commune_entity
 from .dates import parse_date, parse_upcoming_date
-from .helplines import calls
+from .helplines import calls, say
 from .texts import lang_of, text
 from .triage import format_date
 from .webapp_api import WebappApi, WebappUnavailable
@@ -153,8 +153,7 @@ class ValidateTriageForm(FormValidationAction):
             return {slot: None}
         shown = format_date(parsed.isoformat(), lang)
         if upcoming and parsed < day:
-            dispatcher.utter_message(text=text("hearing_date_past", lang, date=shown,
-                                               **calls(tracker, lang)))
+            dispatcher.utter_message(text=say("hearing_date_past", lang, calls(tracker, lang), date=shown))
             return {slot: None}
         if not upcoming and parsed > day:
             dispatcher.utter_message(text=text(f"date_in_future.{slot}", lang, date=shown))

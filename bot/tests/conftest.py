@@ -25,16 +25,16 @@ COMMUNES = [
 # bot must print whatever the API says, so a test may change any of them.
 HELPLINE_STRUCTURES = {
     "allo-prevention-expulsion": {
-        "phone": "0 805 299 049",
+        "phone": "0 805 299 049", "free_call": True,
         "opening_hours": {"fr": "Du lundi au vendredi, de 14 h à 17 h.", "en": "Monday to Friday, 2 pm to 5 pm."},
     },
     "sos-loyers-impayes": {
-        "phone": "0 805 160 075",
+        "phone": "0 805 160 075", "free_call": True,
         "opening_hours": {"fr": "Du lundi au vendredi.", "en": "Monday to Friday."},
     },
-    "point-justice-3039": {"phone": "3039", "opening_hours": None},
+    "point-justice-3039": {"phone": "3039", "free_call": True, "opening_hours": None},
     "banque-de-france-3414": {
-        "phone": "34 14",
+        "phone": "34 14", "free_call": False,
         "opening_hours": {"fr": "Du lundi au vendredi, de 8 h à 18 h.", "en": "Monday to Friday, 8 am to 6 pm."},
     },
 }
@@ -47,7 +47,7 @@ class FakeSite:
         self.requests = []
         self.triage_status = 200
         self.triage_body = {"urgency": "normal", "orientations": [], "deadlines": [], "next_steps": []}
-        # id -> {"phone": str | None, "opening_hours": {lang: str} | None}; absent: 404.
+        # id -> {"phone": str | None, "free_call": bool, "opening_hours": {lang: str} | None}; absent: 404.
         self.structures = copy.deepcopy(HELPLINE_STRUCTURES)
         self.structures_status = 200
 
@@ -58,7 +58,7 @@ class FakeSite:
         hours = entry.get("opening_hours")
         return self.structures_status, {"structure": {
             "id": structure_id, "type": "helpline", "name": structure_id, "address": None,
-            "phone": entry.get("phone"), "email": None, "url": None,
+            "phone": entry.get("phone"), "free_call": bool(entry.get("free_call")), "email": None, "url": None,
             "opening_hours": hours.get(lang) if hours else None,
         }}
 

@@ -145,7 +145,7 @@ def test_clauses_in_another_language_are_not_mixed_into_a_text():
     said = messages[0]["text"]
     assert said.startswith("You can talk to a person")
     assert "au 0 805" not in said and "gratuit" not in said
-    assert_fallback(said, 3)
+    assert_fallback(said)
 
 
 def test_past_hearing_advice_gives_the_point_justice_number(fake_site, monkeypatch):
@@ -198,7 +198,8 @@ def test_a_changed_number_reaches_the_texts_after_the_cache_lifetime(fake_site, 
 
 # --- nothing to print ------------------------------------------------------------------
 def assert_fallback(said, expected_clauses=1):
-    assert "None" not in said and "{" not in said
+    assert "None" not in said and "{" not in said and "\x00" not in said
+    assert "  " not in said and " ," not in said and " ." not in said and " \n" not in said
     assert said.count(CONTACTS_PAGE) == expected_clauses
 
 
@@ -206,20 +207,22 @@ def test_site_down_gives_the_contacts_page_instead_of_a_number(closed_port_url):
     slots, english = first_message_slots(), first_message_slots("en")
     assert all(isinstance(value, str) and CONTACTS_PAGE in value
                for value in list(slots.values()) + list(english.values()))
+    # No answer from the site, so nothing says the line is free either.
     assert slots["call_allo"] == (
-        "(gratuit ; son numéro est sur la page « Trouver mes contacts » du site, /annuaire/mes-contacts)")
+        "(son numéro est sur la page « Trouver mes contacts » du site, /annuaire/mes-contacts)")
     assert english["call_banque_de_france"] == (
         "(its number is on the site's “Find my contacts” page, /annuaire/mes-contacts)")
 
     urgent = utter("utter_urgent_expulsion", slots)
     assert_fallback(urgent, 2)
     assert urgent.startswith("C'est urgent : ne restez pas seul·e. Appelez dès aujourd'hui "
-                             "Allô Prévention Expulsion (gratuit ; son numéro est sur la page")
+                             "Allô Prévention Expulsion (son numéro est sur la page")
     for name in HELPLINE_RESPONSES:
         assert_fallback(utter(name, slots), 2 if name == "utter_urgent_expulsion" else 1)
         assert_fallback(utter(name, english, "en"), 2 if name == "utter_urgent_expulsion" else 1)
-    assert_fallback(handoff_text(slots), 3)
-    assert_fallback(handoff_text(english, "en"), 3)
+    # A text composed by an action says it once.
+    assert_fallback(handoff_text(slots))
+    assert_fallback(handoff_text(english, "en"))
 
     messages, _ = run(ActionSubmitTriage(WebappApi(timeout=1)), sdk_tracker(dict(slots, role="tenant")))
     assert "/questionnaire/locataire" in messages[0]["text"]
@@ -257,8 +260,119 @@ def test_site_error_keeps_the_last_known_numbers(fake_site, monkeypatch):
 
 def test_texts_without_any_slot_still_say_something(fake_site):
     """A conversation whose slots are not set yet: the action texts never print None."""
-    assert_fallback(handoff_text({}), 3)
-    assert_fallback(handoff_text({}, "en"), 3)
+    assert_fallback(handoff_text({}))
+    assert_fallback(handoff_text({}, "en"))
+
+
+# --- "gratuit" is the directory's fact ------------------------------------------------
+def test_a_line_the_directory_does_not_mark_free_gets_no_gratuit(fake_site):
+    """The point-justice made not free in the site's answer: no "gratuit" anywhere, the rest unchanged."""
+    fake_site.structures["point-justice-3039"]["free_call"] = False
+    slots, english = first_message_slots(), first_message_slots("en")
+    assert slots == dict(FRENCH, call_point_justice="au 3039")
+    assert english == dict(ENGLISH, call_point_justice="on 3039")
+    assert "appeler le point-justice au 3039." in utter("utter_aide_juridique", slots)
+    assert "call the point-justice on 3039." in utter("utter_aide_juridique", english, "en")
+    said = handoff_text(slots)
+    assert "• Point-justice au 3039\n" in said
+    assert "• SOS Loyers impayés au 0 805 160 075 (gratuit ; du lundi au vendredi)" in said
+    assert "• Point-justice on 3039\n" in handoff_text(english, "en")
+
+
+def test_only_a_true_free_call_says_free():
+    """An older site without the field, or a malformed value, says nothing of the price."""
+    for structure in ({"phone": "3039"}, {"phone": "3039", "free_call": None},
+                      {"phone": "3039", "free_call": "true"}, {"phone": "3039", "free_call": 1}):
+        assert helplines.clause(structure, "fr") == "au 3039", structure
+    assert helplines.clause({"phone": "3039", "free_call": True}, "en") == "on 3039 (free)"
+    assert not hasattr(helplines, "FREE")  # no list of free lines in the bot
+
+
+# --- several lines without a number: the contacts page once ----------------------------
+NO_NUMBER_END = "sont sur la page « Trouver mes contacts » du site : /annuaire/mes-contacts."
+REST_FR = ("Vous pouvez aussi demander à être recontacté·e : vos coordonnées sont demandées dans un formulaire, "
+           "avec votre accord, jamais dans cette conversation.")
+REST_EN = "You can also ask to be contacted: your details are asked in a form, with your consent, never in this conversation."
+
+
+def test_handoff_with_every_number_says_no_more(fake_site):
+    assert handoff_text(first_message_slots()) == (
+        "Vous pouvez parler à une personne :\n"
+        "• Allô Prévention Expulsion au 0 805 299 049 (gratuit ; du lundi au vendredi, de 14 h à 17 h)\n"
+        "• SOS Loyers impayés au 0 805 160 075 (gratuit ; du lundi au vendredi), pour les locataires et les propriétaires\n"
+        "• Point-justice au 3039 (gratuit)\n" + REST_FR)
+    assert CONTACTS_PAGE not in handoff_text(first_message_slots("en"), "en")
+
+
+def test_handoff_with_one_number_missing_names_it_once(fake_site):
+    """Staff cleared a number: the site then says nothing of its price either."""
+    fake_site.structures["sos-loyers-impayes"].update(phone=None, free_call=False)
+    said = handoff_text(first_message_slots())
+    assert said == (
+        "Vous pouvez parler à une personne :\n"
+        "• Allô Prévention Expulsion au 0 805 299 049 (gratuit ; du lundi au vendredi, de 14 h à 17 h)\n"
+        "• SOS Loyers impayés, pour les locataires et les propriétaires\n"
+        "• Point-justice au 3039 (gratuit)\n"
+        "Le numéro de SOS Loyers impayés est sur la page « Trouver mes contacts » du site : /annuaire/mes-contacts.\n"
+        + REST_FR)
+    english = handoff_text(first_message_slots("en"), "en")
+    assert ("• SOS Loyers impayés, for tenants and landlords\n• Point-justice on 3039 (free)\n"
+            "The number for SOS Loyers impayés is on the site's “Find my contacts” page: /annuaire/mes-contacts.\n"
+            + REST_EN) in english
+    assert_fallback(said)
+    assert_fallback(english)
+
+
+def test_handoff_with_every_number_missing_says_where_they_are_once(closed_port_url):
+    assert handoff_text(first_message_slots()) == (
+        "Vous pouvez parler à une personne :\n"
+        "• Allô Prévention Expulsion\n"
+        "• SOS Loyers impayés, pour les locataires et les propriétaires\n"
+        "• Point-justice\n"
+        "Leurs numéros " + NO_NUMBER_END + "\n" + REST_FR)
+    assert handoff_text(first_message_slots("en"), "en") == (
+        "You can talk to a person:\n"
+        "• Allô Prévention Expulsion\n"
+        "• SOS Loyers impayés, for tenants and landlords\n"
+        "• Point-justice\n"
+        "Their numbers are on the site's “Find my contacts” page: /annuaire/mes-contacts.\n" + REST_EN)
+
+
+def test_a_missing_line_keeps_its_free_note_and_loses_only_the_pointer():
+    """A directory saying "free" without a number: "(gratuit)" stays in the clause, the page moves to the end."""
+    calls = {"call_allo": helplines.clause({"phone": None, "free_call": True}, "fr"),
+             "call_point_justice": "au 3039 (gratuit)"}
+    assert calls["call_allo"].startswith("(gratuit ; son numéro")
+    said = helplines.say("result_intro_immediate", "fr", calls)
+    assert said == ("Votre situation est urgente. Agissez aujourd'hui : appelez Allô Prévention Expulsion (gratuit) "
+                    "ou le point-justice au 3039 (gratuit). Le numéro d'Allô Prévention Expulsion est sur la page "
+                    "« Trouver mes contacts » du site : /annuaire/mes-contacts.")
+    both = helplines.say("result_intro_immediate", "en", {})
+    assert both == ("Your situation is urgent. Act today: call Allô Prévention Expulsion or the point-justice. "
+                    "Their numbers are on the site's “Find my contacts” page: /annuaire/mes-contacts.")
+
+
+def test_every_composed_text_reads_cleanly_whatever_is_missing():
+    """Each text naming helplines, with any set of lines missing: one pointer at most, no stray blank."""
+    import itertools
+
+    from actions.texts import NUMBER_OF, TEXTS
+
+    assert set(NUMBER_OF) == set(helplines.HELPLINES)
+    with_calls = [key for key, texts in TEXTS.items() if "{call_" in texts["fr"]]
+    assert {"handoff", "api_unavailable", "result_intro_immediate", "hearing_date_past"} <= set(with_calls)
+    for key in with_calls:
+        for lang in ("fr", "en"):
+            template = TEXTS[key][lang]
+            assert template.count("{numbers_page}") + template.count("{numbers_page_line}") == 1, (key, lang)
+            used = sorted(set(re.findall(r"{(call_[a-z_]+)}", template)))
+            for missing in itertools.chain.from_iterable(
+                    itertools.combinations(used, n) for n in range(len(used) + 1)):
+                calls = {name: helplines.clause(None if name in missing else {"phone": "0 800 000 000"}, lang)
+                         for name in used}
+                said = helplines.say(key, lang, calls, date="1 mai")
+                assert_fallback(said, 1 if missing else 0)
+                assert said.count("0 800 000 000") == len(used) - len(missing), (key, lang, missing)
 
 
 # --- the session start is Rasa's own ------------------------------------------------------
