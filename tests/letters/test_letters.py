@@ -17,7 +17,10 @@ TODAY = dt.date(2026, 5, 4)
 def facts(**kw):
     base = dict(today=TODAY, debt=Decimal("1234.56"), rent=Decimal("600"), charges=Decimal("45.50"),
                 months_unpaid=2, landlord_entity="individual", commune_name="Belfort",
-                lease_date=dt.date(2022, 9, 1), housing_benefit="paid_to_tenant", tenant_contact="letter")
+                lease_date=dt.date(2022, 9, 1), housing_benefit="paid_to_tenant", tenant_contact="letter",
+                # What the landlord pages read from the directory (tests/landlord check that path).
+                sos_loyers=models.Helpline("0 805 160 075", free_call=True),
+                contacts_url="https://rester-chez-soi.example/annuaire/mes-contacts")
     base.update(kw)
     return models.LetterFacts(**base)
 
@@ -124,3 +127,44 @@ def test_missing_font_fails_with_the_package_to_install(tmp_path):
     with pytest.raises(LetterFontMissing) as info:
         render_pdf(models.reminder(facts()), font_dir=tmp_path)
     assert "fonts-dejavu-core" in str(info.value)
+
+
+# SOS Loyers impayés: the number and "numéro vert" / "appel gratuit" come from the facts ----------
+
+def letters_of(f) -> dict[str, str]:
+    schedule = repayment_schedule(f.debt, 7, dt.date(2026, 6, 1), f.rent_with_charges)
+    return {"relance": flat(models.reminder(f).body), "echeancier": flat(models.repayment_plan(f, schedule).body),
+            "signalement-caf": flat(models.caf_report(f).body)}
+
+
+def test_a_free_line_is_called_a_numero_vert_with_its_number():
+    letters = letters_of(facts())
+    assert "ou par le numéro vert SOS Loyers impayés (0 805 160 075, appel gratuit)." in letters["relance"]
+    assert ("Le numéro vert SOS Loyers impayés (0 805 160 075) renseigne gratuitement locataires et propriétaires."
+            in letters["echeancier"])
+
+
+def test_a_line_not_known_to_be_free_is_quoted_without_numero_vert_or_appel_gratuit():
+    letters = letters_of(facts(sos_loyers=models.Helpline("08 05 00 00 02", free_call=False)))
+    assert "ou par SOS Loyers impayés (08 05 00 00 02)." in letters["relance"]
+    assert "SOS Loyers impayés (08 05 00 00 02) renseigne gratuitement" in letters["echeancier"]
+    for kind, body in letters.items():
+        assert "numéro vert" not in body and "appel gratuit" not in body and "0 805 160 075" not in body, kind
+
+
+def test_without_a_number_the_letters_send_to_the_contacts_page():
+    letters = letters_of(facts(sos_loyers=None))
+    url = "https://rester-chez-soi.example/annuaire/mes-contacts"
+    assert f"« Trouver mes contacts » du site « Rester chez soi » ({url})." in letters["relance"]
+    assert f"D'autres contacts sont sur la page « Trouver mes contacts » du site « Rester chez soi » ({url})." in (
+        letters["echeancier"])
+    for kind, body in letters.items():
+        assert "numéro vert" not in body and "appel gratuit" not in body and "None" not in body, kind
+
+
+def test_the_letter_models_write_no_phone_number_themselves():
+    import inspect
+    import re
+
+    source = inspect.getsource(models)
+    assert not re.search(r"\b0 ?8\d{2}[ .]?\d{3}[ .]?\d{3}\b|\b08(?: \d\d){4}\b|\b3039\b", source)

@@ -150,3 +150,78 @@ def test_a_staff_edit_of_a_helpline_number_shows_in_the_triage_answer(app):
         assert helpline["kind"] == "helpline" and "08 05 00 00 01" in helpline["reason"]
         assert "0 805 299 049" not in str(after)
         assert any(s["link"] == "tel:0805000001" and "08 05 00 00 01" in s["text"] for s in after["next_steps"])
+
+
+# "Appel gratuit" ---------------------------------------------------------------
+
+# What says a phone call is free ("le CDAD aide gratuitement", "un avocat
+# gratuit" say a service is free of charge: not the directory's fact).
+FREE_CALL_MARKS = ("appel gratuit", "(gratuit)", "conseil gratuit", "free call", "(free)", "free advice")
+
+
+def says_free_call(result) -> bool:
+    return any(mark in texts(result) for mark in FREE_CALL_MARKS)
+
+def directory_without_free_calls(tmp_path):
+    """The real directory files, except that no helpline says its call is free (free_call: null)."""
+    import shutil
+
+    from webapp.directory.model import Directory
+
+    for part in ("communes", "structures", "sectors"):
+        shutil.copytree(CONTENT / part, tmp_path / part)
+    for structure_id in HELPLINE_ENTRIES.values():
+        path = tmp_path / "structures" / f"{structure_id}.yaml"
+        text = path.read_text(encoding="utf-8")
+        if "free_call:" in text:
+            start = text.index("free_call:")
+            end = text.index("\n", text.index("verified:", start)) + 1
+            path.write_text(text[:start] + "free_call: null\n" + text[end:], encoding="utf-8")
+    return Directory.load(tmp_path)
+
+
+def test_the_free_mark_and_the_hours_follow_the_number_as_the_directory_gives_them():
+    tenant = run(stage="assignation")
+    helpline = [o for o in tenant.orientations if o["kind"] == "helpline"][0]["reason"]
+    assert helpline.endswith("au 0 805 299 049 (appel gratuit ; du lundi au vendredi, de 14 h à 17 h).")
+    steps = [s["text"] for s in tenant.next_steps]
+    assert "Pour parler à un juriste près de chez vous, appelez le point-justice au 3039 (appel gratuit)." in steps
+    assert ("Appelez Allô Prévention Expulsion au 0 805 299 049 (appel gratuit ; du lundi au vendredi, "
+            "de 14 h à 17 h).") in steps
+    assert says_free_call(tenant)
+    landlord = run(role="landlord", lang="en")
+    assert "Call SOS Loyers impayés on 0 805 160 075 (free call; Monday to Friday)." in [
+        s["text"] for s in landlord.next_steps]
+    # "Appel gratuit" is a fact of the directory: its source is cited with the number's.
+    free_source = DIRECTORY.structure("sos-loyers-impayes").free_call.source
+    assert free_source in {s["url"] for s in landlord.sources}
+
+
+def test_no_free_mark_where_the_directory_does_not_say_the_call_is_free(tmp_path):
+    not_free = directory_without_free_calls(tmp_path)
+    tenant, landlord = run(not_free, stage="assignation"), run(not_free, role="landlord")
+    en = run(not_free, stage="assignation", lang="en")
+    for result in (tenant, landlord, en):
+        assert not says_free_call(result)
+    assert "appelez le point-justice au 3039." in texts(tenant)
+    # The hours are still the directory's, without "appel gratuit" before them.
+    assert "au 0 805 299 049 (du lundi au vendredi, de 14 h à 17 h)." in texts(tenant)
+    assert "Appelez SOS Loyers impayés au 0 805 160 075 (du lundi au vendredi)." in texts(landlord)
+    # The services themselves stay free of charge: only the phone line's price is the directory's fact.
+    assert "aide gratuitement les propriétaires" in texts(run(role="landlord"))
+
+
+def test_a_number_staff_changed_is_not_called_free():
+    edited = DIRECTORY.with_edits({
+        "allo-prevention-expulsion": staff_declared("08 05 00 00 01"),
+        "sos-loyers-impayes": staff_declared("08 05 00 00 02"),
+        "point-justice-3039": staff_declared("3000"),
+    })
+    tenant, landlord = run(edited, stage="assignation"), run(edited, role="landlord")
+    assert "appelez le point-justice au 3000." in texts(tenant)
+    assert "Appelez Allô Prévention Expulsion au 08 05 00 00 01 (du lundi au vendredi, de 14 h à 17 h)." in texts(tenant)
+    assert "Appelez SOS Loyers impayés au 08 05 00 00 02 (du lundi au vendredi)." in texts(landlord)
+    for result in (tenant, landlord):
+        assert not says_free_call(result) and "{notes}" not in texts(result)
+    # The free call's source is not cited for a number it was not checked for.
+    assert DIRECTORY.structure("point-justice-3039").free_call.source not in {s["url"] for s in tenant.sources}

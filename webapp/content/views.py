@@ -8,6 +8,7 @@ from flask_babel import get_locale
 
 from webapp.content import bp, get_content
 from webapp.content.search import search as run_search
+from webapp.directory import POINT_JUSTICE, national_line
 
 
 def current_lang() -> str:
@@ -56,4 +57,6 @@ def search():
     if query:
         hits = run_search(Path(current_app.config["SEARCH_INDEX_PATH"]), get_content(),
                           current_lang(), query)
-    return render_template("content/search.html", query=query, hits=hits)
+    # No result: the page offers the point-justice, as the directory holds it now.
+    point_justice = national_line(current_app, POINT_JUSTICE, current_lang()) if query and not hits else None
+    return render_template("content/search.html", query=query, hits=hits, point_justice=point_justice)

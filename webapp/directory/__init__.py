@@ -49,6 +49,40 @@ def get_directory(source: Any = None) -> Directory:
     return live.get(source)
 
 
+# The line the site's pages and e-mails give for "call someone now" (done page,
+# empty search, the household's confirmation e-mail).
+POINT_JUSTICE = "point-justice-3039"
+
+
+def line_of(directory: Directory, structure_id: str, lang: str) -> dict | None:
+    """How to call one structure as the directory holds it now; None when it has no number.
+
+    name, phone (as printed), phone_uri, free_call (only the entry's sourced
+    fact: a number staff changed is not said to be free) and note (opening hours).
+    """
+    s = directory.structure(structure_id)
+    phone = s.contact("phone") if s is not None else None
+    if phone is None:
+        return None
+    hours = s.contact("opening_hours")
+    return {
+        "name": s.text("name", lang),
+        "phone": phone.text(lang),
+        "phone_uri": s.phone_uri,
+        "free_call": s.is_free_call,
+        "note": hours.text(lang) if hours else None,
+    }
+
+
+def national_line(app, structure_id: str, lang: str) -> dict | None:
+    """`line_of` for an app's directory; None too when the app has no directory (some tests)."""
+    try:
+        directory = get_directory(app)
+    except FileNotFoundError:
+        return None
+    return line_of(directory, structure_id, lang)
+
+
 def national_numbers(app, lang: str) -> list[dict]:
     """Footer helplines (name, phone, tel, note): the national lines the directory says are free calls."""
     try:
@@ -59,17 +93,11 @@ def national_numbers(app, lang: str) -> list[dict]:
         return []
     numbers = []
     for structure_id in NATIONAL_HELPLINES:
-        s = directory.structure(structure_id)
-        if s is None or not s.is_free_call:
+        line = line_of(directory, structure_id, lang)
+        if line is None or not line["free_call"]:
             continue
-        phone = s.contact("phone")
-        hours = s.contact("opening_hours")
-        numbers.append({
-            "name": s.text("name", lang),
-            "phone": phone.text(lang),
-            "tel": s.phone_uri.removeprefix("tel:"),
-            "note": hours.text(lang) if hours else None,
-        })
+        numbers.append({"name": line["name"], "phone": line["phone"],
+                        "tel": line["phone_uri"].removeprefix("tel:"), "note": line["note"]})
     return numbers
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from webapp.landlord import steps
-from webapp.letters.models import LetterFacts
+from webapp.letters.models import Helpline, LetterFacts
 from webapp.triage.engine import TriageResult, evaluate
 from webapp.triage.rules import Rules
 from webapp.triage.situation import FieldError, parse_situation
@@ -86,7 +86,8 @@ def plan(body: dict[str, Any], rules: Rules, directory, today: dt.date, lang: st
     return evaluate(situation, rules, directory, lang), []
 
 
-def letter_facts(answers: dict[str, Any], today: dt.date, caf_address: str | None = None) -> LetterFacts:
+def letter_facts(answers: dict[str, Any], today: dt.date, caf_address: str | None = None,
+                 sos_loyers: Helpline | None = None, contacts_url: str | None = None) -> LetterFacts:
     return LetterFacts(
         today=today,
         debt=answers["debt"],
@@ -100,4 +101,6 @@ def letter_facts(answers: dict[str, Any], today: dt.date, caf_address: str | Non
         tenant_contact=answers.get("tenant_contact"),
         commandement_date=answers.get("commandement_date"),
         caf_address=caf_address,
+        sos_loyers=sos_loyers,
+        contacts_url=contacts_url,
     )

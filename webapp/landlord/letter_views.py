@@ -21,6 +21,7 @@ from webapp.letters.formatting import date_fr, money_fr
 from webapp.letters.pdf import DEFAULT_FONT_DIR, LetterFontMissing, render_pdf
 from webapp.letters.schedule import ScheduleError, repayment_schedule
 from webapp.triage.deadlines import add_months
+from webapp.triage.engine import national_number
 
 SESSION_KEY = "landlord_letters"
 # Stored beside an edited letter: which answers it was written from.
@@ -75,8 +76,16 @@ def _caf_address() -> str | None:
     return caf.public_dict("fr")["address"] if caf else None
 
 
+def _sos_loyers() -> models.Helpline | None:
+    """SOS Loyers impayés as the directory holds it now (letters are in French)."""
+    sos = national_number(context.directory(), "sos_loyers_impayes", "fr")
+    return models.Helpline(sos["phone"], free_call=sos["free_call"]) if sos else None
+
+
 def _facts() -> models.LetterFacts:
-    return answers.letter_facts(context.current_answers(), context.today(), _caf_address())
+    contacts_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("directory.my_contacts")
+    return answers.letter_facts(context.current_answers(), context.today(), _caf_address(),
+                                sos_loyers=_sos_loyers(), contacts_url=contacts_url)
 
 
 def default_schedule_input(facts: models.LetterFacts) -> dict:

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from webapp.landlord import answers, bp, context, steps
-from webapp.directory.model import tel_uri
 from webapp.letters.models import KINDS as LETTER_KINDS
 from webapp.questionnaire import timeline
 from webapp.triage.engine import national_number
@@ -144,13 +143,14 @@ def plan_page():
     today = context.today()
     stage = body.get("stage") or "arrears"
     cdad = directory.structure("cdad-90")
-    # The number as the directory holds it now (staff correct it there).
+    # The number, "appel gratuit" and the hours as the directory holds them now
+    # (staff correct the number there, and a changed number is not called free).
     sos = national_number(directory, "sos_loyers_impayes", lang)
     return render_template(
         "landlord/plan.html",
         answers=given, result=result, plan_steps=plan_steps,
         cdad=cdad.public_dict(lang) if cdad else None,
-        sos_phone=sos["phone"] if sos else None, sos_tel=tel_uri(sos["phone"]) if sos else None,
+        sos=sos,
         pages=_landlord_pages(lang), summary=_summary(given, rules, lang), today_iso=today.isoformat(),
         picture=timeline.build(stage, result.deadlines, today), fmt_date=fmt_date, stage=stage,
         today_text=rules.format_date(today, lang),

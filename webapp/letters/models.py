@@ -20,7 +20,19 @@ MAX_LENGTHS = {"sender": 600, "recipient": 600, "place_date": 200, "subject": 30
 
 DISCLAIMER_FR = ("Modèle de courrier à adapter, proposé par le service « Rester chez soi » "
                  "(Territoire de Belfort). Ce n'est pas un conseil juridique.")
-SOS_LOYERS_IMPAYES = "0 805 160 075"
+
+
+@dataclass(frozen=True)
+class Helpline:
+    """A national line as the directory holds it when the letter is written.
+
+    The letters write no number themselves: the directory is the one place
+    for contact details, and a number its staff changed is no longer said to
+    be free ("numéro vert", "appel gratuit") until someone checks it.
+    """
+
+    phone: str
+    free_call: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,10 @@ class LetterFacts:
     tenant_contact: str | None = None   # none | letter | talked | plan_not_kept
     commandement_date: dt.date | None = None
     caf_address: str | None = None
+    # SOS Loyers impayés from the directory; None when it has no number now.
+    sos_loyers: Helpline | None = None
+    # The site's "Trouver mes contacts" page, full URL, for a letter without that number.
+    contacts_url: str | None = None
 
     @property
     def rent_with_charges(self) -> Decimal:
@@ -83,6 +99,18 @@ def _signature(facts: LetterFacts) -> str:
     return "[Nom, qualité et signature du représentant]"
 
 
+def _sos_loyers(line: Helpline, free_note: bool) -> str:
+    """ "le numéro vert SOS Loyers impayés (<numéro>, appel gratuit)"; without "vert" and "gratuit" unless free."""
+    if line.free_call:
+        return f"le numéro vert SOS Loyers impayés ({line.phone}{', appel gratuit' if free_note else ''})"
+    return f"SOS Loyers impayés ({line.phone})"
+
+
+def _contacts_page(facts: LetterFacts) -> str:
+    where = f" ({facts.contacts_url})" if facts.contacts_url else ""
+    return f"la page « Trouver mes contacts » du site « Rester chez soi »{where}"
+
+
 def _debt_sentence(facts: LetterFacts) -> str:
     # "mois" is the same in the singular and the plural.
     return (f"À ce jour, {facts.months_unpaid} mois de loyer et de charges restent impayés, "
@@ -100,15 +128,30 @@ def reminder(facts: LetterFacts) -> LetterText:
         "par téléphone ou de vive voix, pour trouver une solution, par exemple un étalement "
         "de cette somme en plus du loyer courant. Vous pouvez me joindre au [votre numéro de "
         "téléphone] ou me répondre par écrit dès que possible.",
-        "Si vous avez des difficultés à payer votre loyer, vous pouvez aussi vous faire aider "
-        "gratuitement : par une assistante sociale de l'Espace des solidarités départementales "
-        f"de votre secteur, ou par le numéro vert SOS Loyers impayés ({SOS_LOYERS_IMPAYES}, "
-        "appel gratuit).",
+        _reminder_help(facts),
         "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.",
         _signature(facts),
     ])
     return LetterText("relance", _sender(facts), _tenant_recipient(facts), _place_date(facts),
                       "Loyer impayé : proposition d'en parler", body)
+
+
+def _reminder_help(facts: LetterFacts) -> str:
+    start = ("Si vous avez des difficultés à payer votre loyer, vous pouvez aussi vous faire aider "
+             "gratuitement : par une assistante sociale de l'Espace des solidarités départementales "
+             "de votre secteur, ")
+    if facts.sos_loyers is None:
+        return start + f"ou par un des contacts de {_contacts_page(facts)}."
+    return start + f"ou par {_sos_loyers(facts.sos_loyers, free_note=True)}."
+
+
+def _plan_help(facts: LetterFacts) -> str:
+    start = ("Une assistante sociale de l'Espace des solidarités départementales de votre secteur peut "
+             "vous aider à construire votre budget.")
+    if facts.sos_loyers is None:
+        return start + f" D'autres contacts sont sur {_contacts_page(facts)}."
+    sos = _sos_loyers(facts.sos_loyers, free_note=False)
+    return f"{start} {sos[0].upper()}{sos[1:]} renseigne gratuitement locataires et propriétaires."
 
 
 def schedule_lines(schedule: Schedule) -> str:
@@ -147,9 +190,7 @@ def repayment_plan(facts: LetterFacts, schedule: Schedule) -> LetterText:
         "des mensualités. Si cette proposition vous convient, merci de me renvoyer un exemplaire "
         "de ce courrier, daté et signé, avec la mention « Bon pour accord ». Si elle est trop lourde "
         "pour votre budget, dites-le-moi : nous pouvons en parler et l'adapter.",
-        "Une assistante sociale de l'Espace des solidarités départementales de votre secteur peut "
-        f"vous aider à construire votre budget. Le numéro vert SOS Loyers impayés ({SOS_LOYERS_IMPAYES}) "
-        "renseigne gratuitement locataires et propriétaires.",
+        _plan_help(facts),
         "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.",
         _signature(facts),
         "Bon pour accord, le locataire (date et signature) :",

@@ -70,7 +70,9 @@ def _enqueue(db: Session, referral: Referral, kind: str, subject: str, lines: li
     return message
 
 
-def enqueue_household_confirmation(db: Session, case, structure_names: list[str]) -> OutboxMessage:
+def enqueue_household_confirmation(db: Session, case, structure_names: list[str], *, base_url: str,
+                                   emergency_line: dict | None = None) -> OutboxMessage:
+    """The household's receipt; `emergency_line` (webapp.directory.line_of) is who to call meanwhile."""
     with force_locale(case.lang):
         subject = _("Votre demande %(reference)s est bien envoyée", reference=case.reference)
         lines = [
@@ -82,12 +84,23 @@ def enqueue_household_confirmation(db: Session, case, structure_names: list[str]
             *[f"- {name}" for name in structure_names],
             "",
             _("Une personne de ces structures vous rappellera. Gardez ce numéro : il vous sera demandé."),
-            _("En cas d'urgence, appelez le 3039 (point-justice, gratuit)."),
+            _emergency_sentence(emergency_line, base_url),
         ]
     message = OutboxMessage(kind="household_confirmation", to_address=case.contact_email, case_id=case.id,
                             subject=subject, body="\n".join(lines))
     db.add(message)
     return message
+
+
+def _emergency_sentence(line: dict | None, base_url: str) -> str:
+    """Who to call meanwhile: the number and "appel gratuit" only as the directory gives them."""
+    if line is None:
+        # No number in the directory now: the contacts page lists who to call instead.
+        return _("En cas d'urgence, trouvez qui appeler sur la page « Trouver mes contacts » : %(url)s",
+                 url=f"{base_url.rstrip('/')}/annuaire/mes-contacts")
+    if line["free_call"]:
+        return _("En cas d'urgence, appelez le point-justice au %(phone)s (appel gratuit).", phone=line["phone"])
+    return _("En cas d'urgence, appelez le point-justice au %(phone)s.", phone=line["phone"])
 
 
 def recipients(db: Session, message: OutboxMessage) -> list[str]:

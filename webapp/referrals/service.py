@@ -68,8 +68,13 @@ def create_draft(maker, *, prefill: Prefill, contact: Contact, structures: list[
     raise RuntimeError("could not allocate a unique reference")
 
 
-def confirm(db: Session, case: Case, *, base_url: str, structure_names: dict[str, str]) -> list[int]:
-    """Turn a draft into referrals (one per chosen structure) and queue their notices."""
+def confirm(db: Session, case: Case, *, base_url: str, structure_names: dict[str, str],
+            emergency_line: dict | None = None) -> list[int]:
+    """Turn a draft into referrals (one per chosen structure) and queue their notices.
+
+    `emergency_line` is the point-justice as the directory holds it
+    (webapp.directory.line_of), for the household's e-mail; None: no number.
+    """
     # Compare-and-set, so that a double click sent twice at once confirms only once.
     claimed = db.execute(update(Case).where(Case.id == case.id, Case.state == "draft")
                          .values(state="submitted", submitted_at=utcnow()))
@@ -86,7 +91,8 @@ def confirm(db: Session, case: Case, *, base_url: str, structure_names: dict[str
         messages.append(outbox.enqueue_new_referral(db, referral, case.reference, case.urgency, base_url))
     if case.contact_email:
         names = [structure_names.get(s, s) for s in case.chosen_structures or []]
-        messages.append(outbox.enqueue_household_confirmation(db, case, names))
+        messages.append(outbox.enqueue_household_confirmation(db, case, names, base_url=base_url,
+                                                              emergency_line=emergency_line))
     db.flush()
     return [m.id for m in messages]
 

@@ -9,7 +9,7 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from flask_babel import get_locale
 
 from webapp.db import get_session
-from webapp.directory import get_directory
+from webapp.directory import POINT_JUSTICE, get_directory, line_of, national_line
 from webapp.referrals import outbox, service
 from webapp.referrals.consent import CONSENT_VERSION, consent_paragraphs, consent_text
 from webapp.referrals.forms import ConfirmForm, ReferralForm
@@ -140,7 +140,8 @@ def review():
         names = {sid: _structure_name(sid, case.lang) for sid in case.chosen_structures or []}
         try:
             ids = service.confirm(db, case, base_url=current_app.config["PUBLIC_BASE_URL"],
-                                  structure_names=names)
+                                  structure_names=names,
+                                  emergency_line=national_line(current_app, POINT_JUSTICE, case.lang))
         except service.TransitionError:
             # The same confirmation arrived twice at once: the other request did the work.
             session.pop(DRAFT_KEY, None)
@@ -179,4 +180,5 @@ def done():
         s = directory.structure(referral.structure_id)
         if s is not None:
             structures.append(s.public_dict(lang))
-    return render_template("referrals/done.html", case=case, structures=structures)
+    return render_template("referrals/done.html", case=case, structures=structures,
+                           point_justice=line_of(directory, POINT_JUSTICE, lang))

@@ -98,14 +98,18 @@ class _Builder:
         found = self.directory.nearest(self.situation.commune, kind)
         return found.public_dict(self.lang) if found is not None else None
 
-    def helpline_phone(self, name: str) -> str | None:
-        """The printed number of a national helpline, cited with the directory's source for it."""
+    def helpline_call(self, name: str) -> dict | None:
+        """{phone, notes} for a text's "au {phone}{notes}"; None when the directory has no number.
+
+        The number and its notes are cited with the directory's sources for them.
+        """
         number = national_number(self.directory, name, self.lang)
         if number is None:
             return None
-        if number["source"]:
-            self.contact_sources.append({"title": number["name"], "url": number["source"]})
-        return number["phone"]
+        for url in (number["source"], number["free_source"]):
+            if url:
+                self.contact_sources.append({"title": number["name"], "url": url})
+        return {"phone": number["phone"], "notes": call_notes(self.rules, number, self.lang)}
 
     def sources(self) -> list[dict]:
         seen: set[str] = set()
@@ -121,15 +125,39 @@ class _Builder:
 def national_number(directory: Directory, name: str, lang: str = "fr") -> dict | None:
     """A national number (key of HELPLINE_ENTRIES) as the directory holds it now; None when it has none.
 
-    Gives the structure's name, the printed phone and its public source (None
-    for a number the structure's staff declared: the directory page says so).
+    Gives the structure's name, the printed phone, its tel: URI, whether the
+    directory says the call is free (`free_call`: never for a number staff
+    changed), the opening hours, and the public sources of the number and of
+    the free call (None for what the structure's staff declared: the directory
+    page says so).
     """
     structure = directory.structure(HELPLINE_ENTRIES[name])
     phone = structure.contact("phone") if structure is not None else None
     if phone is None:
         return None
-    return {"name": structure.text("name", lang), "phone": phone.text(lang),
-            "source": phone.source if phone.source_is_url else None}
+    free = structure.is_free_call
+    hours = structure.contact("opening_hours")
+    return {"name": structure.text("name", lang), "phone": phone.text(lang), "phone_uri": structure.phone_uri,
+            "free_call": free, "hours": hours.text(lang) if hours else None,
+            "source": phone.source if phone.source_is_url else None,
+            "free_source": structure.free_call.source if free and structure.free_call.source_is_url else None}
+
+
+def call_notes(rules: Rules, number: dict, lang: str) -> str:
+    """What follows a number in a text: " (appel gratuit ; du lundi au vendredi)", or "" when nothing is known.
+
+    "gratuit" only when the directory says so; the hours are the directory's,
+    shaped to sit inside the parenthesis.
+    """
+    notes = [rules.text("calls", "free", lang)] if number["free_call"] else []
+    hours = " ".join((number.get("hours") or "").split()).rstrip(". ")
+    # "Du lundi au vendredi" after "appel gratuit ; ": French does not
+    # capitalise there. English day names keep their capital; so does an acronym.
+    if lang == "fr" and len(hours) > 1 and hours[0].isupper() and hours[1].islower():
+        hours = hours[0].lower() + hours[1:]
+    if hours:
+        notes.append(hours)
+    return f" ({rules.text('calls', 'separator', lang).join(notes)})" if notes else ""
 
 
 def tel(phone: str) -> str:
@@ -210,15 +238,16 @@ def _tenant_orientations(b: _Builder, stage: str) -> None:
         if s.overindebtedness in ("filed", "admissible"):
             b.orient("banque_de_france", f"banque_de_france.{s.overindebtedness}", cite=("banque_de_france",))
         elif s.other_debts:
-            phone = b.helpline_phone("banque_de_france")
-            if phone is None:
+            bdf = b.helpline_call("banque_de_france")
+            if bdf is None:
                 b.orient("banque_de_france", "banque_de_france.other_debts_no_phone", cite=("banque_de_france",))
             else:
-                b.orient("banque_de_france", "banque_de_france.other_debts", cite=("banque_de_france",), phone=phone)
+                b.orient("banque_de_france", "banque_de_france.other_debts", cite=("banque_de_france",),
+                         phone=bdf["phone"])
     # A helpline is its number: without one in the directory, it is left out.
-    ape = b.helpline_phone("allo_prevention_expulsion")
+    ape = b.helpline_call("allo_prevention_expulsion")
     if ape is not None:
-        b.orient("helpline", "helpline.tenant", phone=ape)
+        b.orient("helpline", "helpline.tenant", **ape)
 
 
 def fsl_assessment(situation: Situation, rules: Rules, stage: str) -> str | None:
@@ -267,9 +296,9 @@ def _landlord_orientations(b: _Builder) -> None:
         b.orient("caf", "caf.landlord", cite=("caf_report",),
                  period=rules.format_duration(rules.duration("caf_report"), b.lang),
                  months_of_rent=caf["constituted_at_months_of_rent"])
-    sos = b.helpline_phone("sos_loyers_impayes")
+    sos = b.helpline_call("sos_loyers_impayes")
     if sos is not None:
-        b.orient("helpline", "helpline.landlord", phone=sos)
+        b.orient("helpline", "helpline.landlord", **sos)
 
 
 def _tenant_next_steps(b: _Builder, stage: str) -> None:
@@ -306,18 +335,18 @@ def _tenant_next_steps(b: _Builder, stage: str) -> None:
         b.step("tenant.protocole")
         b.cite("protocole_cohesion_sociale")
     for name, key in (("point_justice", "point_justice"), ("allo_prevention_expulsion", "helpline.tenant")):
-        phone = b.helpline_phone(name)
-        if phone is not None:
-            b.step(key, tel(phone), phone=phone)
+        call = b.helpline_call(name)
+        if call is not None:
+            b.step(key, tel(call["phone"]), **call)
 
 
 def _landlord_next_steps(b: _Builder) -> None:
     b.step("landlord.contact_tenant")
     b.step("landlord.no_self_help")
     b.cite("illegal_eviction_offence")
-    sos = b.helpline_phone("sos_loyers_impayes")
+    sos = b.helpline_call("sos_loyers_impayes")
     if sos is not None:
-        b.step("helpline.landlord", tel(sos), phone=sos)
+        b.step("helpline.landlord", tel(sos["phone"]), **sos)
 
 
 def deadline_list(situation: Situation, rules: Rules, lang: str, b: _Builder | None = None) -> list[dict]:

@@ -119,7 +119,7 @@ class Rules:
         police = self.params.get("police_emergency") or {}
         if not isinstance(police.get("phone"), str) or not police["phone"].strip():
             raise RuleError("police_emergency.phone must be a non-empty string")
-        for section in ("reasons", "deadlines", "next_steps", "action_plan"):
+        for section in ("reasons", "deadlines", "next_steps", "action_plan", "calls"):
             for key, entry in self.texts[section].items():
                 missing = [lang for lang in LANGS if not entry.get(lang)]
                 if missing:
