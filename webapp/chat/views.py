@@ -1,6 +1,7 @@
 """Routes of the chat page: the no-JavaScript form, the JSON endpoint, the follow-ups."""
 from __future__ import annotations
 
+import functools
 import re
 
 from flask import (current_app, jsonify, redirect, render_template, request, session,
@@ -114,9 +115,20 @@ def api_message():
     buttons = conversation.last_buttons(chat)
     return jsonify({
         "messages": new_entries,
-        "html": render_template("chat/_messages.html", log=new_entries),
-        "buttons_html": render_template("chat/_buttons.html", buttons=buttons),
+        "html": _fragment("chat/_messages.html", log=new_entries),
+        "buttons_html": _fragment("chat/_buttons.html", buttons=buttons),
     })
+
+
+def _fragment(name: str, **context) -> str:
+    """One of the widget's fragments, without the page's context.
+
+    They use only their own variables, _() and the chat_text filter: the
+    context processors (language switcher, footer numbers, CSRF token…) and
+    the template signals of render_template were a quarter of their cost, on
+    every message. The page includes the same templates (index.html).
+    """
+    return current_app.jinja_env.get_template(name).render(**context)
 
 
 @bp.post("/recommencer")
@@ -177,10 +189,10 @@ _PHONE = re.compile(r"(?<![\d])(0 ?\d{3} ?\d{3} ?\d{3}|0\d(?: ?\d{2}){4}|3039|34
 _EMERGENCY = re.compile(r"(?<=\b(?:au|on) )17\b|(?<=: )17\b")
 
 
-def _is_page(path: str) -> bool:
+def _is_page(path: str, url_map) -> bool:
     """True when the path is a page of this site (GET), not just any text with a slash."""
     try:
-        current_app.url_map.bind("localhost").match(path, method="GET")
+        url_map.bind("localhost").match(path, method="GET")
     except HTTPException:
         # NotFound, MethodNotAllowed, and the redirect of a missing trailing slash.
         return False
@@ -191,7 +203,14 @@ def _is_page(path: str) -> bool:
 def chat_text(value: str) -> Markup:
     """Escape the bot's text, then make phone numbers callable (tel: links) and
     the site's pages it names ("/questionnaire/locataire") real links."""
-    escaped = str(escape(value or ""))
+    return Markup(_linked(value or "", current_app.url_map))
+
+
+# The bot says the same few hundred sentences again and again: each is
+# escaped and searched (three patterns) once per process, not per message.
+@functools.lru_cache(maxsize=1024)
+def _linked(value: str, url_map) -> str:
+    escaped = str(escape(value))
 
     def tel(match: re.Match) -> str:
         number = match.group(0)
@@ -199,9 +218,8 @@ def chat_text(value: str) -> Markup:
 
     def page(match: re.Match) -> str:
         path = match.group(1)
-        return f'<a href="{path}">{path}</a>' if _is_page(path) else path
+        return f'<a href="{path}">{path}</a>' if _is_page(path, url_map) else path
 
     escaped = _SITE_PATH.sub(page, escaped)
     escaped = _PHONE.sub(tel, escaped)
-    escaped = _EMERGENCY.sub(tel, escaped)
-    return Markup(escaped)
+    return _EMERGENCY.sub(tel, escaped)
