@@ -33,12 +33,13 @@ def create_app(config: Config | dict | None = None) -> Flask:
 
     from webapp import db, errors, security
     from webapp.extensions import babel, csrf
-    from webapp.i18n import select_locale, text_direction
+    from webapp.i18n import install_template_gettext, select_locale, text_direction
     from webapp.sessions import DatabaseSessionInterface
 
     db.init_app(app)
     app.session_interface = DatabaseSessionInterface()
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     csrf.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -20,3 +20,18 @@ def test_po_file_on_disk_is_in_sync_with_the_code():
 
 def test_translation_is_used_at_run_time(en_client):
     assert "Skip to content" in en_client.get("/").get_data(as_text=True)
+
+
+def test_templates_follow_a_forced_locale_and_come_back(app):
+    """The templates' catalogue is kept per request, but a block under
+    force_locale (the partners' e-mails are in French) gets French, and the
+    page after it its own language again."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = "{{ _('Aller au contenu') }}"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string(page) == "Skip to content"
+        with force_locale("fr"):
+            assert render_template_string(page) == "Aller au contenu"
+        assert render_template_string(page) == "Skip to content"
