@@ -68,9 +68,11 @@ def start_site(data_dir: Path, rasa_url: str, database_url: str | None = None,
     subprocess.run([sys.executable, "-m", "flask", "--app", "webapp:create_app", "db", "upgrade"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     process = subprocess.Popen(
-        # The settings of `make run` (tools/run_all.sh) and the README's production line.
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning", "webapp:create_app()"],
+        # The settings of `make run` and the README's production line
+        # (webapp/gunicorn_conf.py); workers and threads as asked.
+        [sys.executable, "-m", "gunicorn", "--config", "python:webapp.gunicorn_conf",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+         "--log-level", "warning", "webapp:create_app()"],
         cwd=ROOT, env=env, stdout=open(data_dir / "gunicorn.log", "w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):

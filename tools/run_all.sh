@@ -46,11 +46,8 @@ for port in "${rasa_ports[@]}"; do
      >"../instance/logs/rasa-$port.log" 2>&1) &
   pids+=($!)
 done
-# 24 threads per worker: a chat message holds its thread while Rasa answers,
-# and with fewer threads than messages in flight some wait a whole Rasa turn
-# for a thread (bench/chat_bench.py, p95 at 20 conversations, three runs
-# each: 307 ms with 8 threads, 274 ms with 24; docs/performance.md).
-(exec setsid .venv/bin/gunicorn --bind "$HOST:$WEB_PORT" --workers 2 --threads 24 \
+# Workers, threads and the heartbeat file's place: webapp/gunicorn_conf.py.
+(exec setsid .venv/bin/gunicorn --config python:webapp.gunicorn_conf --bind "$HOST:$WEB_PORT" \
    --access-logfile - 'webapp:create_app()' >instance/logs/webapp.log 2>&1) &
 pids+=($!)
 
