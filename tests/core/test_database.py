@@ -279,3 +279,22 @@ def test_a_renewed_session_id_is_sent_at_once(database_url, tmp_path):
     assert new != old
     assert client.get("/recall").get_data(as_text=True) == "renouvelé"
     assert _row_expiry(app, new) == client.get_cookie(COOKIE_NAME).expires.replace(tzinfo=None)
+
+
+def test_a_stored_session_adds_cookie_to_vary_once(tmp_path):
+    app = _remember_app(f"sqlite:///{tmp_path / 'vary.sqlite3'}", tmp_path)
+
+    @app.route("/varied/<value>")
+    def varied(value):
+        from flask import make_response, session
+        session["answer"] = value
+        response = make_response("ok")
+        response.headers["Vary"] = {"langue": "Accept-Language", "deja": "accept-language, cookie",
+                                    "proche": "X-Cookie-Consent"}[value]
+        return response
+
+    client = app.test_client()
+    assert client.get("/remember/un").headers["Vary"] == "Cookie"
+    assert client.get("/varied/langue").headers["Vary"] == "Accept-Language, Cookie"
+    assert client.get("/varied/deja").headers["Vary"] == "accept-language, cookie"
+    assert client.get("/varied/proche").headers["Vary"] == "X-Cookie-Consent, Cookie"
