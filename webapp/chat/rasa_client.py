@@ -1,22 +1,23 @@
 """Talk to Rasa's REST channel (localhost only)."""
 from __future__ import annotations
 
-import http.client
 import itertools
 import json
-import socket
 import threading
 import urllib.parse
 
 from flask import current_app
 
+from webapp.chat.kept_http import KeptConnection
+
 # Each gunicorn thread keeps its own connection to each Rasa process: a new
-# TCP connection per message would cost more than the proxy itself. The
-# standard library's http.client rather than requests or urllib3: this runs
-# on every chat message, and their layers (pools, URL parsing, retries,
-# environment proxies) cost more than the call itself in the site's profile
-# (urllib3: 16 % of the site's CPU per message), for nothing a localhost hop
-# needs.
+# TCP connection per message would cost more than the proxy itself. A small
+# client of our own (kept_http.py) rather than requests, urllib3 or
+# http.client: this runs on every chat message, and their layers (pools, URL
+# parsing, retries, environment proxies, e-mail header parsing) cost more
+# than the call itself in the site's profile (urllib3: 16 % of the site's CPU
+# per message; http.client's header parsing: two fifths of the call), for
+# nothing a localhost hop needs.
 _kept = threading.local()
 
 
@@ -60,7 +61,7 @@ def rasa_url_for(process: int, setting: str) -> str:
     return urls[process % len(urls)]
 
 
-def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, str]:
+def _connection(url: str, timeout: float) -> tuple[KeptConnection, str]:
     """This thread's kept connection to one Rasa process, and its webhook's path."""
     connections = _kept.__dict__.setdefault("connections", {})
     entry = connections.get(url)
@@ -68,35 +69,19 @@ def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, s
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise BotUnavailable(f"RASA_URL is not an http URL: {url!r}")
-        kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         try:
-            connection = kind(parts.hostname, parts.port, timeout=timeout)
+            port = parts.port
         except ValueError as exc:  # a malformed port
             raise BotUnavailable(str(exc)) from exc
-        entry = connections[url] = (connection, parts.path.rstrip("/") + "/webhooks/rest/webhook")
+        entry = connections[url] = (KeptConnection(parts.scheme, parts.hostname, port, timeout),
+                                    parts.path.rstrip("/") + "/webhooks/rest/webhook")
     connection, path = entry
     connection.timeout = timeout
-    if connection.sock is not None:
-        if _closed_by_server(connection.sock):
-            # Rasa closes idle connections after a few seconds: open a new
-            # one rather than send into a closed one.
-            connection.close()
-        else:
-            connection.sock.settimeout(timeout)
+    if connection.closed_by_server():
+        # Rasa closes idle connections after a few seconds: open a new one
+        # rather than send into a closed one.
+        connection.close()
     return connection, path
-
-
-def _closed_by_server(sock: socket.socket) -> bool:
-    """True when a kept, idle connection has been closed by the other side."""
-    try:
-        sock.setblocking(False)
-        # Nothing is due on an idle connection: readable means closed (or broken).
-        sock.recv(1, socket.MSG_PEEK)
-        return True
-    except BlockingIOError:
-        return False
-    except OSError:
-        return True
 
 
 def send(conversation_id: str, process: int, text: str, lang: str) -> list[dict]:
@@ -106,16 +91,13 @@ def send(conversation_id: str, process: int, text: str, lang: str) -> list[dict]
     body = json.dumps({"sender": conversation_id, "message": text, "metadata": {"lang": lang}})
     connection, path = _connection(url, timeout)
     try:
-        connection.request("POST", path, body=body.encode(),
-                           headers={"Content-Type": "application/json"})
-        response = connection.getresponse()
-        data = response.read()
-    except (http.client.HTTPException, OSError) as exc:
-        # Refused, timed out, cut: the next message starts a new connection.
-        connection.close()
+        status, data = connection.post_json(path, body.encode())
+    except OSError as exc:
+        # Refused, timed out, cut, not HTTP: the connection is closed and the
+        # next message starts a new one.
         raise BotUnavailable(str(exc) or type(exc).__name__) from exc
-    if response.status != 200:
-        raise BotUnavailable(f"HTTP {response.status}")
+    if status != 200:
+        raise BotUnavailable(f"HTTP {status}")
     try:
         messages = json.loads(data)
     except ValueError as exc:
