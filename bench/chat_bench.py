@@ -2,7 +2,7 @@
 
 Usage (from the repository root, after bot/scripts/train.sh):
 
-    .venv/bin/python bench/chat_bench.py [--turns 8] [--levels 1 10 20] [--rounds 3]
+    .venv/bin/python bench/chat_bench.py [--turns 8] [--levels 1 10 20] [--rounds 5]
 
 Starts, in one run: the site (gunicorn, production settings, throwaway data
 dir), the real action server and Rasa with the trained model. For each level
@@ -241,9 +241,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=8, help="messages per conversation")
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 20])
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=int, default=5,
                         help="rounds per level and way, alternating; percentiles are over all "
-                             "their messages (one round of 20 x 8 gives a p95 from 160 values)")
+                             "their messages (one round of 20 x 8 gives a p95 from 160 values, "
+                             "which moved by 100 ms between runs; five give 800)")
     parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres",
                         help="the site's database: PostgreSQL as in production (fsync on), or the "
                              "embedded SQLite; SQLite is used where PostgreSQL is not installed")
