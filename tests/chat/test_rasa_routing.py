@@ -7,18 +7,45 @@ from __future__ import annotations
 
 from tests.chat.fake_rasa import FakeRasa
 from tests.helpers import make_test_app
-from webapp.chat.rasa_client import next_process, rasa_url_for
+from webapp.chat.rasa_client import rasa_url_for
+from webapp.chat.turns import next_process
 
 
 def test_one_url_is_always_that_url():
-    assert rasa_url_for(next_process(), "http://127.0.0.1:5005/") == "http://127.0.0.1:5005"
+    assert rasa_url_for(7, "http://127.0.0.1:5005/") == "http://127.0.0.1:5005"
 
 
-def test_new_conversations_take_the_processes_in_turn():
+def test_new_conversations_take_the_processes_in_turn(tmp_path):
     urls = "http://127.0.0.1:5005, http://127.0.0.1:5006"
-    picks = [rasa_url_for(next_process(), urls) for _ in range(20)]
+    with make_test_app(tmp_path).app_context():
+        picks = [rasa_url_for(next_process(), urls) for _ in range(20)]
     assert picks.count("http://127.0.0.1:5005") == picks.count("http://127.0.0.1:5006") == 10
     assert all(a != b for a, b in zip(picks, picks[1:]))
+
+
+def test_the_turn_is_shared_by_every_worker(tmp_path, database_url):
+    """Two apps on one database stand for two gunicorn workers. With 11 new
+    conversations on one and 9 on the other, a turn per worker gave 11 and 9;
+    the shared turn gives 10 and 10."""
+    with FakeRasa() as first, FakeRasa() as second:
+        workers = [make_test_app(tmp_path, DATABASE_URL=database_url, RASA_URL=f"{first.url},{second.url}")
+                   for _ in range(2)]
+        for number in range(20):
+            worker = workers[0] if number < 11 else workers[1]
+            assert worker.test_client().post("/chat", data={"message": "bonjour"}).status_code == 303
+    assert len(first.received) == len(second.received) == 10
+
+
+def test_a_database_without_the_turn_still_starts_conversations(tmp_path, caplog):
+    import sqlalchemy as sa
+
+    with FakeRasa() as rasa:
+        app = make_test_app(tmp_path, RASA_URL=rasa.url)
+        with app.extensions["db_engine"].begin() as conn:
+            conn.execute(sa.text("drop table chat_turn"))
+        response = app.test_client().post("/chat", data={"message": "bonjour"})
+    assert response.status_code == 303 and len(rasa.received) == 1
+    assert "shared turn unavailable" in caplog.text
 
 
 def test_site_keeps_each_conversation_on_one_rasa(tmp_path):

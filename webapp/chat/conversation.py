@@ -6,7 +6,7 @@ import time
 
 from flask import current_app, session
 
-from webapp.chat import rasa_client
+from webapp.chat import turns
 
 SESSION_KEY = "chat"
 # What the referral form and the detailed-situation page read (webapp.referrals.prefill).
@@ -24,7 +24,7 @@ def state() -> dict:
         session[SESSION_KEY] = chat
     if not isinstance(chat.get("rasa"), int):
         # The Rasa process that holds this conversation, chosen once.
-        chat["rasa"] = rasa_client.next_process()
+        chat["rasa"] = turns.next_process()
         session[SESSION_KEY] = dict(chat)
     return chat
 

@@ -1,7 +1,6 @@
 """Talk to Rasa's REST channel (localhost only)."""
 from __future__ import annotations
 
-import itertools
 import json
 import threading
 import urllib.parse
@@ -28,22 +27,6 @@ class BotUnavailable(Exception):
 def rasa_urls(setting: str) -> list[str]:
     """The Rasa processes named by RASA_URL (one URL or several, comma-separated)."""
     return [url.strip().rstrip("/") for url in setting.split(",") if url.strip()]
-
-
-def next_process() -> int:
-    """The process number for a new conversation: the next one in turn.
-
-    One Rasa process answers one message at a time, so several share the
-    load. Taking them in turn splits new conversations evenly (within one per
-    gunicorn worker); a hash of the random id, used before, puts 13 or more
-    of 20 conversations on one process about one time in four (binomial
-    odds, 26 %: computed, not measured). The number is kept with
-    the conversation (webapp.chat.conversation) and never changes.
-    """
-    return next(_turns)
-
-
-_turns = itertools.count()
 
 
 def rasa_url_for(process: int, setting: str) -> str:
