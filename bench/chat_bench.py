@@ -155,20 +155,35 @@ def proxy_conversation(site_url: str, turns: int, _number: int = 0) -> list[floa
     return timings
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of one process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_seconds(pid: int, with_reaped_children: bool = False) -> float:
+    """User + system CPU time of one process so far (Linux /proc); 0 once it has exited.
+
+    with_reaped_children adds the time of its children that have exited and
+    been waited for: a PostgreSQL backend that ends during a round (the
+    site's pool closing an overflow connection) is counted by the postmaster.
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12])
+    if with_reaped_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def process_tree(pid: int) -> list[int]:
-    """This process and its descendants (gunicorn's workers)."""
+    """This process and its descendants (gunicorn's workers, PostgreSQL's backends)."""
     found, todo = [], [pid]
     while todo:
         current = todo.pop()
         found.append(current)
-        for task in Path(f"/proc/{current}/task").iterdir():
-            todo.extend(int(c) for c in (task / "children").read_text().split())
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except FileNotFoundError:
+            # Ended while being listed.
+            continue
     return found
 
 
@@ -209,8 +224,12 @@ def run_round(function, url: str, conversations: int, turns: int, pids=None) -> 
     pids["client"] = [os.getpid()]
 
     def cpu_now() -> dict[str, float]:
-        return {name: sum(map(cpu_seconds, process_tree(found[0]) if name == "postgres" else found))
-                for name, found in pids.items()}
+        used = {name: sum(map(cpu_seconds, found)) for name, found in pids.items() if name != "postgres"}
+        if "postgres" in pids:
+            postmaster, *backends = process_tree(pids["postgres"][0])
+            used["postgres"] = (cpu_seconds(postmaster, with_reaped_children=True)
+                                + sum(map(cpu_seconds, backends)))
+        return used
 
     before = cpu_now()
     with ThreadPoolExecutor(max_workers=conversations) as pool:
