@@ -7,9 +7,7 @@ session is replaced by rows in the database.
 from __future__ import annotations
 
 import json
-import queue
 import secrets
-import time
 from datetime import datetime, timedelta, timezone
 
 from flask import Flask
@@ -18,8 +16,8 @@ from sqlalchemy import DateTime, String, Text, bindparam, delete, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import CallbackDict
 
-from webapp import db as _db
 from webapp.db import Base
+from webapp.db_direct import DirectConnections, direct_connections
 
 COOKIE_NAME = "rcs_session"
 
@@ -89,112 +87,38 @@ class _CoreStore:
 
 
 class _PsycopgStore:
-    """The same statements straight through psycopg, on the store's own connections.
-
-    The store runs twice on every request, and the chat sends one request per
-    message. Through SQLAlchemy each statement went through an execution
-    context and a result proxy; through the engine's pool each checkout and
-    check-in went through the pool's events, its reset (a rollback call) and
-    an autocommit switch and back. In the profile that was most of the store's
-    CPU, for two one-row statements. So the store keeps a few connections of
-    its own, opened with the engine's connect arguments and left in
-    autocommit: one statement, no more.
-
-    Its connections do not wait for the disk on commit (synchronous_commit
-    off, for them only): a session is a convenience the household can
-    rebuild, and after a server crash at worst its last fraction of a second
-    of writes is lost, never its consistency. On the bench machine the wait
-    was half of each write: 0.41 ms median, 0.19 ms without it.
-    """
+    """The same statements straight through psycopg, on the process's autocommit
+    connections (webapp/db_direct.py: why, and why they do not wait for the disk)."""
 
     READ = f"SELECT data, expires_at FROM {_TABLE.name} WHERE id = %(sid)s"
     UPDATE = f"UPDATE {_TABLE.name} SET data = %(data)s, expires_at = %(expires_at)s WHERE id = %(sid)s"
     INSERT = (f"INSERT INTO {_TABLE.name} (id, data, expires_at) "
               f"VALUES (%(sid)s, %(data)s, %(expires_at)s)")
     DELETE = f"DELETE FROM {_TABLE.name} WHERE id = %(sid)s"
-    # Named so that an operator sees them apart in pg_stat_activity.
-    APPLICATION_NAME = "rester-chez-soi sessions"
-    # A request waits this long for a free connection, as the engine's pool does.
-    CHECKOUT_TIMEOUT_S = 30.0
 
-    def __init__(self, engine, size: int):
-        self.engine = engine
-        # Most recently used first; None is a free place not yet connected:
-        # at most `size` connections per process.
-        self._free: queue.LifoQueue = queue.LifoQueue()
-        for _ in range(max(1, size)):
-            self._free.put(None)
-
-    def _connect(self):
-        dialect = self.engine.dialect
-        cargs, cparams = dialect.create_connect_args(self.engine.url)
-        cparams.setdefault("application_name", self.APPLICATION_NAME)
-        connection = dialect.loaded_dbapi.connect(*cargs, **cparams)
-        connection.autocommit = True
-        connection.execute("SET synchronous_commit = off")
-        return connection
-
-    def _alive(self, connection) -> bool:
-        try:
-            connection.execute("SELECT 1")
-            return True
-        except self.engine.dialect.loaded_dbapi.Error:
-            return False
-
-    def _checkout(self):
-        try:
-            entry = self._free.get(timeout=self.CHECKOUT_TIMEOUT_S)
-        except queue.Empty:
-            raise RuntimeError("no free session connection") from None
-        try:
-            if entry is not None:
-                connection, returned_at = entry
-                # Same rule as the engine's pool (webapp/db.py): a connection
-                # that slept may have been cut; one just used is not pinged.
-                idle = time.monotonic() - returned_at
-                if not connection.closed and (idle < _db.IDLE_PING_SECONDS or self._alive(connection)):
-                    return connection
-                connection.close()
-            return self._connect()
-        except BaseException:
-            self._free.put(None)
-            raise
-
-    def _run(self, work):
-        connection = self._checkout()
-        try:
-            result = work(connection)
-        except self.engine.dialect.loaded_dbapi.OperationalError:
-            # A cut connection must not be used again.
-            connection.close()
-            self._free.put(None)
-            raise
-        except BaseException:
-            self._free.put((connection, time.monotonic()))
-            raise
-        self._free.put((connection, time.monotonic()))
-        return result
+    def __init__(self, connections: DirectConnections):
+        self.connections = connections
 
     def read(self, sid: str):
-        return self._run(lambda c: c.execute(self.READ, {"sid": sid}).fetchone())
+        return self.connections.run(lambda c: c.execute(self.READ, {"sid": sid}).fetchone())
 
     def write(self, values: dict, new: bool) -> None:
         def work(connection):
             if new or not connection.execute(self.UPDATE, values).rowcount:
                 connection.execute(self.INSERT, values)
-        self._run(work)
+        self.connections.run(work)
 
     def delete(self, sid: str) -> None:
-        self._run(lambda c: c.execute(self.DELETE, {"sid": sid}))
+        self.connections.run(lambda c: c.execute(self.DELETE, {"sid": sid}))
 
 
 def _store(app: Flask):
     store = app.extensions.get("session_store")
     if store is None:
-        engine = app.extensions["db_engine"]
-        fast = engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"
+        connections = direct_connections(app)
         store = app.extensions["session_store"] = (
-            _PsycopgStore(engine, app.config["DB_POOL_SIZE"]) if fast else _CoreStore(engine))
+            _PsycopgStore(connections) if connections is not None
+            else _CoreStore(app.extensions["db_engine"]))
     return store
 
 

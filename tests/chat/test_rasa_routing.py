@@ -36,11 +36,11 @@ def test_the_turn_is_shared_by_every_worker(tmp_path, database_url):
     assert len(first.received) == len(second.received) == 10
 
 
-def test_a_database_without_the_turn_still_starts_conversations(tmp_path, caplog):
+def test_a_database_without_the_turn_still_starts_conversations(tmp_path, caplog, database_url):
     import sqlalchemy as sa
 
     with FakeRasa() as rasa:
-        app = make_test_app(tmp_path, RASA_URL=rasa.url)
+        app = make_test_app(tmp_path, DATABASE_URL=database_url, RASA_URL=rasa.url)
         with app.extensions["db_engine"].begin() as conn:
             conn.execute(sa.text("drop table chat_turn"))
         response = app.test_client().post("/chat", data={"message": "bonjour"})

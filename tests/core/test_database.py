@@ -123,12 +123,12 @@ def test_postgres_sessions_go_straight_through_psycopg(postgres_url, tmp_path):
     store = _store(app)
     assert isinstance(store, _PsycopgStore)
     # The store's own connection: autocommit, no wait for the disk on commit.
-    connection = store._checkout()
+    connection = store.connections.checkout()
     try:
         assert connection.autocommit is True
         assert connection.execute("show synchronous_commit").fetchone()[0] == "off"
     finally:
-        store._free.put((connection, 0.0))
+        store.connections.give_back(connection)
     # The engine's connections keep their normal, transactional and durable mode.
     with app.extensions["db_engine"].connect() as conn:
         assert conn.connection.driver_connection.autocommit is False
@@ -136,13 +136,13 @@ def test_postgres_sessions_go_straight_through_psycopg(postgres_url, tmp_path):
 
 
 def _store_connections(url) -> int:
-    from webapp.sessions import _PsycopgStore
+    from webapp.db_direct import APPLICATION_NAME
 
     counter = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with counter.connect() as conn:
         found = conn.execute(sa.text("select count(*) from pg_stat_activity where datname = current_database() "
                                      "and application_name = :name"),
-                             {"name": _PsycopgStore.APPLICATION_NAME}).scalar()
+                             {"name": APPLICATION_NAME}).scalar()
     counter.dispose()
     return found
 
@@ -191,7 +191,7 @@ def test_idle_session_connection_is_checked_and_replaced(postgres_url, tmp_path,
     with killer.connect() as conn:
         assert conn.execute(sa.text("select count(*) from (select pg_terminate_backend(pid) from pg_stat_activity "
                                     "where datname = current_database() and application_name = :name) as cut"),
-                            {"name": "rester-chez-soi sessions"}).scalar() == 1
+                            {"name": "rester-chez-soi autocommit"}).scalar() == 1
     killer.dispose()
     monkeypatch.setattr(db, "IDLE_PING_SECONDS", 0.0)
     assert client.get("/recall").get_data(as_text=True) == "gardé"

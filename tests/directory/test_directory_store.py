@@ -147,3 +147,19 @@ def test_files_alone_still_load_without_a_database(content_copy):
     directory = get_directory(content_copy)
     assert directory.structure("cdad-90").contact("phone") is None
     assert directory.structure("caf-rdv-belfort").last_updated.isoformat() == "2026-11-23"
+
+
+def test_a_database_without_the_edits_still_serves_the_files(tmp_path, database_url, caplog):
+    """The version is asked on every request; a database not yet migrated answers with an
+    error, and the site serves the files' directory, once warned, never an error page."""
+    import sqlalchemy as sa
+
+    app = make_test_app(tmp_path, DATABASE_URL=database_url)
+    with app.extensions["db_engine"].begin() as conn:
+        conn.execute(sa.text("drop table directory_change"))
+    client = app.test_client()
+    for _ in range(2):
+        response = client.get("/api/structures/cdad-90")
+        assert response.status_code == 200
+        assert response.get_json()["structure"]["id"] == "cdad-90"
+    assert caplog.text.count("directory edits unavailable") == 1

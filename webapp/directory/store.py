@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from webapp.db import Base
+from webapp.db_direct import direct_connections
 from webapp.referrals.models import UTCDateTime, utcnow
 
 from .model import CONTACT_FIELDS, Contact, Directory, Structure, StructureEdits
@@ -248,24 +249,43 @@ class LiveDirectory:
         engine = app.extensions.get("db_engine")
         if engine is None:
             return self.base
+        direct = direct_connections(app)
         try:
-            with _connection(app, engine) as conn:
-                version = conn.execute(select(func.max(DirectoryChange.id))).scalar()
+            version = self._version(app, engine, direct)
+            if version == self._state[0]:
+                return self._state[1]
+            with self._lock:
                 if version == self._state[0]:
                     return self._state[1]
-                with self._lock:
-                    if version == self._state[0]:
-                        return self._state[1]
-                    edits = load_edits(conn) if version is not None else {}
-                    directory = self.base.with_edits(edits) if edits else self.base
-                    self._state = (version, directory)
-                    return directory
-        except SQLAlchemyError as exc:
+                edits = {}
+                if version is not None:
+                    with _connection(app, engine) as conn:
+                        edits = load_edits(conn)
+                directory = self.base.with_edits(edits) if edits else self.base
+                self._state = (version, directory)
+                return directory
+        except (SQLAlchemyError, *((direct.errors,) if direct else ())) as exc:
             # A database not yet migrated still serves the files, loudly.
             if not self._warned:
                 log.warning("directory edits unavailable, serving the files only: %s", exc)
                 self._warned = True
             return self.base
+
+    @staticmethod
+    def _version(app: Flask, engine, direct) -> int | None:
+        """The id of the last change, asked on every request that shows the directory.
+
+        On PostgreSQL one autocommit statement (webapp/db_direct.py): through
+        the request's ORM session it took a transaction and a rollback, and
+        it was a quarter of the chat page's CPU.
+        """
+        if direct is not None:
+            return direct.scalar(_VERSION_SQL)
+        with _connection(app, engine) as conn:
+            return conn.execute(select(func.max(DirectoryChange.id))).scalar()
+
+
+_VERSION_SQL = f"SELECT max(id) FROM {DirectoryChange.__tablename__}"
 
 
 @contextmanager
