@@ -2,7 +2,9 @@
 
 Standalone on purpose: the pages are parsed here with python-frontmatter,
 PyYAML and markdown-it-py, so a broken page fails even before the web
-pipeline that renders it exists or changes.
+pipeline that renders it exists or changes. The contact placeholders
+(`{{ numero point-justice-3039 }}`…) are filled from the directory files
+first, so the words scored and the links checked are the ones a reader gets.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from markdown_it import MarkdownIt
 from textstat.backend.utils.constants import LANG_CONFIGS
 
 from webapp.content import pages as content_pages
+from webapp.content.placeholders import Wording, fill_markdown
+from webapp.directory.model import Directory
 from webapp.triage import situation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,6 +69,17 @@ DISCLAIMER = {
 
 _md = MarkdownIt("commonmark").enable("table")
 
+# What the placeholders say, as the site says it (tests/content/test_placeholders.py compares).
+WORDING = {
+    "fr": Wording("Appel gratuit.", "coordonnées à confirmer", "/annuaire/mes-contacts"),
+    "en": Wording("Free call.", "contact details to be confirmed", "/annuaire/mes-contacts"),
+}
+
+
+@functools.cache
+def directory() -> Directory:
+    return Directory.load(CONTENT)
+
 
 def slugify(text: str) -> str:
     """Return the heading id the content pipeline gives to a heading.
@@ -99,6 +114,10 @@ class Page:
             self.error, self.meta, self.body = f"{type(exc).__name__}: {exc}", {}, ""
         else:
             self.error, self.meta, self.body = None, post.metadata, post.content
+        try:
+            self.body = fill_markdown(self.body, directory(), lang, WORDING[lang])
+        except Exception:  # noqa: BLE001 - a broken directory fails tests/directory, not the collection here
+            pass
         self.tokens = _md.parse(self.body)
 
     def __repr__(self) -> str:

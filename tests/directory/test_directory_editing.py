@@ -19,9 +19,9 @@ def form_data(**overrides) -> dict:
     data = {
         "address": "", "phone": "", "email": "", "website": "",
         "opening_hours_fr": "", "opening_hours_en": "",
-        "referral_fr": ("Coordonnées du CDAD à confirmer. En attendant, appelez le 3039 (point-justice, gratuit) : "
+        "referral_fr": ("Coordonnées du CDAD à confirmer. En attendant, appelez le numéro national des points-justice : "
                         "il vous met en relation avec le point-justice le plus proche."),
-        "referral_en": ("CDAD contact details to be confirmed. Meanwhile, call 3039 (point-justice, free): "
+        "referral_en": ("CDAD contact details to be confirmed. Meanwhile, call the national point-justice number: "
                         "it connects you to the nearest point-justice."),
     }
     data.update(overrides)

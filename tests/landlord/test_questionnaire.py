@@ -40,6 +40,9 @@ def test_landlord_reaches_a_dated_plan_with_warning_help_and_letters_in_french(c
     assert 'href="tel:+33805160075"' in html and "0 805 160 075" in html
     assert 'href="/etre-recontacte"' in html and "Être recontacté·e par le CDAD" in html
     assert 'href="/annuaire/cdad-90"' in html
+    # The CDAD has no number of its own yet: its referral names the
+    # point-justice, whose number comes from the directory.
+    assert "Numéro du point-justice : " in html and 'href="tel:3039"' in html
     assert "class=\"timeline\"" in html and "<svg" in html
     for kind in ("relance", "echeancier", "signalement-caf"):
         assert f'href="{PREFIX}/courriers/{kind}.pdf"' in html

@@ -15,6 +15,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from webapp.content.pages import ContentIndex
+from webapp.content.placeholders import fill_text
 
 _LOCK = threading.Lock()
 _START, _END = "\x02", "\x03"
@@ -33,29 +34,40 @@ def _connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, timeout=15)
 
 
-def build_index(path: Path, content: ContentIndex) -> int:
-    """(Re)build the index from the content; returns the number of rows."""
+def index_version(content: ContentIndex, directory_version: str) -> str:
+    """What the index was built from: the pages quote the directory, so its version counts too."""
+    return f"{content.fingerprint}:{directory_version}"
+
+
+def build_index(path: Path, content: ContentIndex, directory=None, directory_version: str = "none") -> int:
+    """(Re)build the index from the content; returns the number of rows.
+
+    A placeholder is indexed as the directory's current value (the number,
+    the hours…) or as nothing, never as its braces.
+    """
     with _LOCK, _connect(path) as db:
         db.execute("DROP TABLE IF EXISTS pages")
         db.execute("CREATE VIRTUAL TABLE pages USING fts5("
                    "lang UNINDEXED, slug UNINDEXED, title, summary, body, "
                    "tokenize = 'unicode61 remove_diacritics 2')")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        rows = [(p.lang, p.slug, p.title, p.summary, p.text) for p in content.pages.values()]
+        rows = [(p.lang, p.slug, p.title, p.summary, fill_text(p.text, directory, p.lang))
+                for p in content.pages.values()]
         db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?, ?)", rows)
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (content.fingerprint,))
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)",
+                   (index_version(content, directory_version),))
         return len(rows)
 
 
-def ensure_index(path: Path, content: ContentIndex) -> None:
-    """Rebuild the index when the content changed since it was built."""
+def ensure_index(path: Path, content: ContentIndex, directory=None, directory_version: str = "none") -> None:
+    """Rebuild the index when the content or the directory changed since it was built."""
     try:
         with _connect(path) as db:
             row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
     except sqlite3.Error:
         row = None
-    if row is None or row[0] != content.fingerprint:
-        build_index(path, content)
+    if row is None or row[0] != index_version(content, directory_version):
+        build_index(path, content, directory, directory_version)
 
 
 def to_match_query(query: str) -> str | None:
@@ -66,8 +78,9 @@ def to_match_query(query: str) -> str | None:
     return " ".join(f'"{w}"*' for w in words[:12])
 
 
-def search(path: Path, content: ContentIndex, lang: str, query: str, limit: int = 20) -> list[Hit]:
-    ensure_index(path, content)
+def search(path: Path, content: ContentIndex, lang: str, query: str, limit: int = 20,
+           directory=None, directory_version: str = "none") -> list[Hit]:
+    ensure_index(path, content, directory, directory_version)
     match = to_match_query(query)
     if match is None:
         return []

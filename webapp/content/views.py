@@ -1,14 +1,18 @@
 """Public pages: one content page, the audience hubs' lists, search."""
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
-from flask import abort, current_app, make_response, render_template, request
-from flask_babel import get_locale
+from flask import abort, current_app, make_response, render_template, request, url_for
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
 
 from webapp.content import bp, get_content
+from webapp.content.placeholders import Wording, fill_html
 from webapp.content.search import search as run_search
-from webapp.directory import POINT_JUSTICE, national_line
+from webapp.directory import POINT_JUSTICE, directory_snapshot, national_line
 
 
 def current_lang() -> str:
@@ -28,19 +32,23 @@ def index():
 def page(slug: str):
     content = get_content()
     lang = current_lang()
+    # The pages quote the directory (placeholders, footer numbers): a staff
+    # edit moves its version, and with it the cache key.
+    directory, directory_version = directory_snapshot(current_app)
     # Only plain URLs are cached: query strings would let anyone grow the cache.
-    cache = current_app.extensions.setdefault("page_cache", {}) \
+    cache = _page_cache(content.fingerprint, directory_version) \
         if current_app.config["CONTENT_PAGE_CACHE"] and not request.query_string else None
     # A content page is the same for every visitor in a language: render it
-    # once per content version (two thirds of a request was template and
-    # gettext work; see docs/performance.md).
-    key = (lang, slug, content.fingerprint)
+    # once per content and directory version (two thirds of a request was
+    # template and gettext work; see docs/performance.md).
+    key = (lang, slug, content.fingerprint, directory_version)
     html = cache.get(key) if cache is not None else None
     if html is None:
         page, fallback = content.get(lang, slug)
         if page is None:
             abort(404)
-        html = render_template("content/page.html", page=page, fallback=fallback)
+        body = Markup(fill_html(page.html, directory, page.lang, wording(page.lang)))
+        html = render_template("content/page.html", page=page, body=body, fallback=fallback)
         if cache is not None:
             cache[key] = html
     response = make_response(html)
@@ -50,13 +58,34 @@ def page(slug: str):
     return response.make_conditional(request)
 
 
+def _page_cache(content_version: str, directory_version: str) -> dict:
+    """The app's rendered pages; emptied when the content or the directory changes,
+    so pages of old versions do not pile up in memory."""
+    extensions = current_app.extensions
+    cache = extensions.setdefault("page_cache", {})
+    if extensions.get("page_cache_version") != (content_version, directory_version):
+        cache.clear()
+        extensions["page_cache_version"] = (content_version, directory_version)
+    return cache
+
+
+def wording(page_lang: str) -> Wording:
+    """What the placeholders say, in the page's language (a French page shown in
+    English keeps French words, under its lang="fr")."""
+    context = force_locale(page_lang) if page_lang != current_lang() else nullcontext()
+    with context:
+        return Wording(free_call=_("Appel gratuit."), to_confirm=_("coordonnées à confirmer"),
+                       contacts_url=url_for("directory.my_contacts"))
+
+
 @bp.route("/recherche")
 def search():
     query = request.args.get("q", "").strip()[:200]
     hits = []
     if query:
+        directory, directory_version = directory_snapshot(current_app)
         hits = run_search(Path(current_app.config["SEARCH_INDEX_PATH"]), get_content(),
-                          current_lang(), query)
+                          current_lang(), query, directory=directory, directory_version=directory_version)
     # No result: the page offers the point-justice, as the directory holds it now.
     point_justice = national_line(current_app, POINT_JUSTICE, current_lang()) if query and not hits else None
     return render_template("content/search.html", query=query, hits=hits, point_justice=point_justice)

@@ -7,6 +7,7 @@ structures' own edits in the database are laid over them (see store.py).
 from __future__ import annotations
 
 import functools
+import itertools
 import pathlib
 from typing import Any
 
@@ -49,9 +50,40 @@ def get_directory(source: Any = None) -> Directory:
     return live.get(source)
 
 
+def directory_snapshot(app=None) -> tuple[Directory | None, str]:
+    """The directory as this request serves it, and a version for the caches of what quotes it.
+
+    The version is "files" while the files alone are served, "edit-<id>" after
+    staff edits (the id of the last change, the same in every worker) and
+    "none" for an app without directory files (some tests). It costs what
+    `get_directory` costs: one indexed query per request, then nothing.
+    """
+    app = app if app is not None else current_app._get_current_object()
+    try:
+        directory = get_directory(app)
+    except FileNotFoundError:
+        return None, "none"
+    live = app.extensions["directory"]
+    if directory is live.base:
+        return directory, "files"
+    version = live.version_of(directory)
+    if version is not None:
+        return directory, f"edit-{version}"
+    # An edit landed since this request read the directory: its version is no
+    # longer known, so give a key that no cache will ever hold again.
+    return directory, f"passing-{next(_passing)}"
+
+
+_passing = itertools.count()
+
 # The line the site's pages and e-mails give for "call someone now" (done page,
 # empty search, the household's confirmation e-mail).
 POINT_JUSTICE = "point-justice-3039"
+# Structures whose `referral` text sends households to the point-justice while
+# they have no number of their own: the text names the point-justice, never
+# its number, and the directory pages that print the text add the number as
+# the directory holds it now (`point_justice_meanwhile`).
+POINT_JUSTICE_MEANWHILE = frozenset({"cdad-90"})
 
 
 def line_of(directory: Directory, structure_id: str, lang: str) -> dict | None:
@@ -99,6 +131,22 @@ def national_numbers(app, lang: str) -> list[dict]:
         numbers.append({"name": line["name"], "phone": line["phone"],
                         "tel": line["phone_uri"].removeprefix("tel:"), "note": line["note"]})
     return numbers
+
+
+@bp.app_template_global()
+def point_justice_meanwhile(structure, lang: str) -> dict | None:
+    """For a structure in POINT_JUSTICE_MEANWHILE without a phone: {"line": the point-justice's
+    `line_of`, None when it has no number either}; None for any other structure.
+
+    `structure` is a Structure or its `public_dict` (what the landlord plan holds).
+    """
+    if isinstance(structure, dict):
+        structure_id, has_phone = structure.get("id"), bool(structure.get("phone"))
+    else:
+        structure_id, has_phone = structure.id, structure.contact("phone") is not None
+    if structure_id not in POINT_JUSTICE_MEANWHILE or has_phone:
+        return None
+    return {"line": national_line(current_app, POINT_JUSTICE, lang)}
 
 
 @bp.record_once

@@ -271,6 +271,12 @@ class LiveDirectory:
                 self._warned = True
             return self.base
 
+    def version_of(self, directory: Directory) -> object | None:
+        """The version (id of the last change) that `directory` was built for, if it
+        is the one this worker serves now; None otherwise (an edit landed since)."""
+        version, served = self._state
+        return version if served is directory else None
+
     @staticmethod
     def _version(app: Flask, engine, direct) -> int | None:
         """The id of the last change, asked on every request that shows the directory.
