@@ -18,8 +18,14 @@ machine the wait was half of each session write: 0.41 ms median, 0.19 ms
 without it. Anything a person relies on (a referral, a directory edit) goes
 through the engine and its durable transactions, never through here.
 
-PostgreSQL with psycopg only; `direct_connections` answers None elsewhere
-(the embedded SQLite), and callers use SQLAlchemy as before.
+On the embedded SQLite the same class keeps a few sqlite3 connections in
+autocommit mode: the directory's version is asked on every content page, and
+opening the file through SQLAlchemy for it tripled the CPU of a cached page
+(0.57 to 1.98 ms, bench/cpu_per_request.py). `direct_connections` answers
+None for any other database, and for an in-memory SQLite (each connection
+would be a database of its own); callers then use SQLAlchemy as before.
+Statements written for both must be plain SQL without parameters, or keep to
+one engine (the session store writes psycopg's `%(name)s` on PostgreSQL only).
 """
 from __future__ import annotations
 
@@ -51,6 +57,11 @@ class DirectConnections:
     def _connect(self):
         dialect = self.engine.dialect
         cargs, cparams = dialect.create_connect_args(self.engine.url)
+        if dialect.name == "sqlite":
+            connection = dialect.loaded_dbapi.connect(*cargs, **cparams)
+            # sqlite3's autocommit: no implicit BEGIN before a write.
+            connection.isolation_level = None
+            return connection
         cparams.setdefault("application_name", APPLICATION_NAME)
         connection = dialect.loaded_dbapi.connect(*cargs, **cparams)
         connection.autocommit = True
@@ -75,7 +86,9 @@ class DirectConnections:
                 # Same rule as the engine's pool (webapp/db.py): a connection
                 # that slept may have been cut; one just used is not pinged.
                 idle = time.monotonic() - returned_at
-                if not connection.closed and (idle < _db.IDLE_PING_SECONDS or self._alive(connection)):
+                # (sqlite3 connections have no `closed`: a file is never cut.)
+                closed = getattr(connection, "closed", False)
+                if not closed and (idle < _db.IDLE_PING_SECONDS or self._alive(connection)):
                     return connection
                 connection.close()
             return self._connect()
@@ -105,7 +118,7 @@ class DirectConnections:
     def scalar(self, sql: str, params: dict | None = None):
         """The first column of the first row, or None."""
         def work(connection):
-            row = connection.execute(sql, params).fetchone()
+            row = (connection.execute(sql) if params is None else connection.execute(sql, params)).fetchone()
             return row[0] if row is not None else None
         return self.run(work)
 
@@ -125,7 +138,17 @@ def direct_connections(app: Flask) -> DirectConnections | None:
         if found is not False:
             return found
         engine = app.extensions.get("db_engine")
-        fast = engine is not None and engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"
         found = app.extensions["db_direct"] = (
-            DirectConnections(engine, app.config["DB_POOL_SIZE"]) if fast else None)
+            DirectConnections(engine, app.config["DB_POOL_SIZE"]) if _suitable(engine) else None)
     return found
+
+
+def _suitable(engine) -> bool:
+    if engine is None:
+        return False
+    if engine.dialect.name == "postgresql":
+        return engine.dialect.driver == "psycopg"
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database
+        return bool(database) and database != ":memory:" and not database.startswith("file::memory:")
+    return False

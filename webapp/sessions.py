@@ -115,10 +115,10 @@ class _PsycopgStore:
 def _store(app: Flask):
     store = app.extensions.get("session_store")
     if store is None:
-        connections = direct_connections(app)
+        engine = app.extensions["db_engine"]
+        connections = direct_connections(app) if engine.dialect.name == "postgresql" else None
         store = app.extensions["session_store"] = (
-            _PsycopgStore(connections) if connections is not None
-            else _CoreStore(app.extensions["db_engine"]))
+            _PsycopgStore(connections) if connections is not None else _CoreStore(engine))
     return store
 
 

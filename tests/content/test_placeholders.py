@@ -125,6 +125,25 @@ def test_a_staff_edit_shows_at_once_without_the_free_mark(tmp_path, cache):
         assert main_of(client, "/infos/aide") == fr
 
 
+def test_a_cached_page_asks_the_version_without_opening_the_database(tmp_path):
+    """The directory's version is asked on every page, on a connection kept for it
+    (webapp/db_direct.py): opening the SQLite file through the engine for it tripled
+    the CPU of a cached page (docs/performance.md)."""
+    from sqlalchemy import event
+
+    app = app_with_pages(tmp_path, CONTENT_PAGE_CACHE=True)
+    client = app.test_client()
+    first = main_of(client, "/infos/aide")
+    opened = []
+    event.listen(app.extensions["db_engine"], "connect", lambda *_: opened.append(1))
+    for _ in range(5):
+        assert main_of(client, "/infos/aide") == first
+    assert opened == []
+    # ...and an edit made meanwhile is still seen at once.
+    staff_sets_phone(app, "point-justice-3039", "03 84 00 00 01")
+    assert "03 84 00 00 01" in main_of(client, "/infos/aide")
+
+
 def test_a_cleared_number_says_to_be_confirmed_with_the_contacts_page(tmp_path):
     app = app_with_pages(tmp_path, CONTENT_PAGE_CACHE=True)
     client = app.test_client()
