@@ -1,4 +1,4 @@
-"""Creating and disabling staff accounts (shared by the CLI and the admin page)."""
+"""Creating and disabling staff accounts, setting their passwords (shared by the CLI and the admin page)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -32,8 +32,30 @@ def add_account(db: Session, email: str, structure_id: str, password: str, *, is
 
 
 def disable_account(db: Session, email: str) -> StaffUser:
+    user = find_account(db, email)
+    user.active = False
+    return user
+
+
+def find_account(db: Session, email: str) -> StaffUser:
     user = db.scalar(select(StaffUser).where(StaffUser.email == email_key(email)))
     if user is None:
         raise AccountError("no such account")
-    user.active = False
     return user
+
+
+def set_password(db: Session, user: StaffUser, password: str, *, must_change: bool) -> None:
+    """Store a new Argon2id hash and sign out every session of the account.
+
+    The caller renews its own session (auth.start_session) when the change is the
+    user's own, so that the browser that made it stays signed in.
+    """
+    if len(password) < MIN_LENGTH:
+        raise AccountError(f"the password needs at least {MIN_LENGTH} characters")
+    user.password_hash = hash_password(password)
+    # In SQL, not in Python: two changes at the same moment still each move the epoch on.
+    user.session_epoch = StaffUser.session_epoch + 1
+    user.must_change_password = must_change
+    db.flush()
+    # Read the new epoch back now, while the transaction is open.
+    db.refresh(user, ["session_epoch"])

@@ -1,5 +1,6 @@
 """`flask staff add EMAIL --structure ID [--admin]`, `flask staff list`, `flask staff disable EMAIL`,
-`flask staff mailbox STRUCTURE EMAIL`, `flask staff audit [--reference REF] [--email EMAIL]`."""
+`flask staff set-password EMAIL [--temporary]`, `flask staff mailbox STRUCTURE EMAIL`,
+`flask staff audit [--reference REF] [--email EMAIL]`."""
 from __future__ import annotations
 
 import sys
@@ -11,7 +12,8 @@ from sqlalchemy import select
 
 from webapp.directory import get_directory
 from webapp.referrals.models import StructureMailbox
-from webapp.staff.accounts import AccountError, add_account, disable_account
+from webapp.staff import audit
+from webapp.staff.accounts import AccountError, add_account, disable_account, find_account, set_password
 from webapp.staff.models import StaffUser
 
 staff_cli = AppGroup("staff", help="Back-office accounts.")
@@ -65,6 +67,30 @@ def disable_command(email):
             raise click.ClickException(str(exc)) from exc
         db.commit()
         click.echo(f"disabled {user.email}")
+
+
+@staff_cli.command("set-password")
+@click.argument("email")
+@click.option("--temporary", is_flag=True, help="Make its owner choose a new one at the next sign-in.")
+def set_password_command(email, temporary):
+    """Set an account's password (read from standard input or prompted); its open sessions end.
+
+    For the operator when no administrator can sign in to reset it from /staff/comptes.
+    """
+    with current_app.extensions["db_sessionmaker"]() as db:
+        try:
+            user = find_account(db, email)
+        except AccountError as exc:
+            raise click.ClickException(f"{exc}: {email}") from exc
+        password = _read_password()
+        try:
+            set_password(db, user, password, must_change=temporary)
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from exc
+        # No staff member did it: the entry says it came from the command line.
+        audit.record(db, "password_set", detail=f"{user.email} (cli{', temporary' if temporary else ''})")
+        db.commit()
+        click.echo(f"password set for {user.email}{' (to change at next sign-in)' if temporary else ''}")
 
 
 @staff_cli.command("mailbox")

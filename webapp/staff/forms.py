@@ -1,13 +1,14 @@
 """Back-office forms (every one CSRF-protected through Flask-WTF)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.referrals.models import CLOSURE_OUTCOMES, REFUSAL_REASONS
 from webapp.staff.labels import OUTCOME_LABELS, REFUSAL_LABELS, STATUS_LABELS
+from webapp.staff.passwords import MIN_LENGTH
 
 
 class LoginForm(FlaskForm):
@@ -76,6 +77,43 @@ class MailboxForm(FlaskForm):
     def validate_mailbox_email(self, field):
         if "@" not in (field.data or "") or " " in field.data.strip():
             raise ValidationError(_l("Cette adresse e-mail n'est pas valide."))
+
+
+def _long_enough(field) -> None:
+    if len(field.data or "") < MIN_LENGTH:
+        raise ValidationError(_("Le mot de passe doit compter au moins %(count)s caractères.", count=MIN_LENGTH))
+
+
+class PasswordChangeForm(FlaskForm):
+    """The signed-in user's own password. Whether `current_password` is right is checked by
+    the view (it needs the account and the sign-in throttling)."""
+
+    current_password = PasswordField(_l("Mot de passe actuel"), validators=[
+        DataRequired(_l("Indiquez votre mot de passe actuel.")), Length(max=1000)])
+    new_password = PasswordField(_l("Nouveau mot de passe"), validators=[
+        DataRequired(_l("Indiquez un nouveau mot de passe.")), Length(max=1000)])
+    new_password_again = PasswordField(_l("Nouveau mot de passe, une seconde fois"), validators=[
+        DataRequired(_l("Indiquez une seconde fois le nouveau mot de passe.")), Length(max=1000)])
+
+    def validate_new_password(self, field):
+        _long_enough(field)
+        if field.data == self.current_password.data:
+            raise ValidationError(_l("Choisissez un mot de passe différent de l'actuel."))
+
+    def validate_new_password_again(self, field):
+        if field.data != self.new_password.data:
+            raise ValidationError(_l("Les deux saisies du nouveau mot de passe ne sont pas identiques."))
+
+
+class PasswordResetForm(FlaskForm):
+    """An admin sets a temporary password on a colleague's account (one form per account,
+    told apart by its prefix)."""
+
+    new_password = PasswordField(_l("Nouveau mot de passe provisoire"), validators=[
+        DataRequired(_l("Indiquez un nouveau mot de passe.")), Length(max=1000)])
+
+    def validate_new_password(self, field):
+        _long_enough(field)
 
 
 class SimpleForm(FlaskForm):

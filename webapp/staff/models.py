@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import Base
@@ -21,6 +21,12 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped whenever the password changes or is reset; each staff session keeps the value it
+    # started with, and a session holding an older value is signed out (auth.current_staff).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Set when someone else chose the password (admin reset): the back office then
+    # sends its owner to the change page until they pick their own.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class LoginFailure(Base):

@@ -264,3 +264,4 @@ def reorient(referral_id: int):
 
 
 from webapp.staff import admin_views  # noqa: E402,F401
+from webapp.staff import password_views  # noqa: E402,F401
