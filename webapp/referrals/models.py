@@ -37,8 +37,10 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
-# Case states: a draft exists between consent and confirmation only.
-CASE_STATES = ("draft", "submitted", "anonymised")
+# Case states: a draft exists between consent and confirmation only. "anonymised" is the
+# retention rule's doing; "erased" is the same clearing done at the household's request.
+CASE_STATES = ("draft", "submitted", "anonymised", "erased")
+CLEARED_STATES = ("anonymised", "erased")
 
 # Referral statuses, in the order a file normally moves through them.
 STATUSES = ("nouvelle", "prise_en_charge", "cloturee", "refusee")
@@ -68,7 +70,10 @@ CLOSURE_OUTCOMES = (
     "reorientee",
     "contact_impossible",
     "autre",
+    "donnees_effacees",     # closed because the household asked for its data to be erased
 )
+# Outcomes set by an action (re-orientation, erasure), never picked in the status form.
+ACTION_OUTCOMES = ("reorientee", "donnees_effacees")
 URGENCY_RANK = {"immediate": 0, "high": 1, "normal": 2}
 
 
@@ -139,7 +144,7 @@ class ReferralEvent(Base):
     referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # created | status | note | reoriented
+    kind: Mapped[str] = mapped_column(String(20))  # created | status | note | reoriented | erased
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(String(40))

@@ -15,6 +15,7 @@ from email.utils import format_datetime, make_msgid
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.referrals.models import OutboxMessage, Referral, StructureMailbox, utcnow
 from webapp.referrals.summary import URGENCY_LABELS
@@ -147,6 +148,10 @@ def send_pending(maker, config: dict, *, ids: list[int] | None = None, retry_now
                 counts["skipped"] += 1
                 continue
             message = db.get(OutboxMessage, message_id)
+            if message is None:
+                # Deleted after the claim: the household's data was erased meanwhile.
+                counts["skipped"] += 1
+                continue
             try:
                 to = recipients(db, message)
                 if not to:
@@ -168,7 +173,11 @@ def send_pending(maker, config: dict, *, ids: list[int] | None = None, retry_now
                 message.sent_at = utcnow()
                 message.last_error = None
                 counts["sent"] += 1
-            db.commit()
+            try:
+                db.commit()
+            except StaleDataError:
+                # Erased while it was being sent: there is no row left to record the result on.
+                db.rollback()
     return counts
 
 

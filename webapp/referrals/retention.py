@@ -3,6 +3,8 @@
 - anonymise_closed: cases whose referrals are all closed or refused, the last
   one more than RETENTION_CLOSED_MONTHS ago, lose everything that identifies
   the household; statuses, outcomes, stage and dates stay for statistics.
+  The clearing itself is anonymise_case, which erasure at the household's
+  request (service.erase_on_request) applies too, at once.
 - delete_drafts: consent given but never confirmed, older than DRAFT_RETENTION_HOURS.
 - purge_audit: audit entries older than AUDIT_RETENTION_MONTHS.
 - purge_outbox: sent e-mails older than OUTBOX_RETENTION_DAYS (they hold addresses).
@@ -12,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
 from webapp.referrals.models import FINAL_STATUSES, Case, OutboxMessage, Referral, ReferralEvent, utcnow
 
@@ -32,6 +35,30 @@ def months_before(moment: datetime, months: int) -> datetime:
             day -= 1
 
 
+def anonymise_case(db: Session, case: Case, now: datetime, *, state: str = "anonymised") -> None:
+    """Clear everything that identifies the household, in the caller's transaction.
+
+    The one rule both retention (state "anonymised") and erasure at the household's
+    request (state "erased") apply: contact details, story, answers, triage, commune,
+    deadline dates, staff notes and the case's e-mails (queued or sent: they hold the
+    address and the reference). Statuses, outcomes, stage, urgency and dates stay for
+    statistics.
+    """
+    for name in ANONYMISED_FIELDS:
+        setattr(case, name, None)
+    # Deadlines carry dates of the household's own procedure: keep only their kinds.
+    case.deadlines = [{"kind": d.get("kind")} for d in case.deadlines or []]
+    case.state = state
+    case.anonymised_at = now
+    referral_ids = [r.id for r in case.referrals]
+    # Staff notes and status explanations are free text about the household.
+    for referral in case.referrals:
+        referral.status_note = None
+    db.execute(update(ReferralEvent).where(ReferralEvent.referral_id.in_(referral_ids))
+               .values(text=None))
+    db.execute(delete(OutboxMessage).where(OutboxMessage.case_id == case.id))
+
+
 def anonymise_closed(maker, months: int, now: datetime | None = None) -> int:
     now = now or utcnow()
     cutoff = months_before(now, months)
@@ -42,20 +69,7 @@ def anonymise_closed(maker, months: int, now: datetime | None = None) -> int:
         ids = list(db.scalars(select(Case.id).where(
             Case.state == "submitted", Case.id.in_(last_closed), Case.id.not_in(open_cases))))
         for case_id in ids:
-            case = db.get(Case, case_id)
-            for name in ANONYMISED_FIELDS:
-                setattr(case, name, None)
-            case.contact_name = None
-            # Deadlines carry dates of the household's own procedure: keep only their kinds.
-            case.deadlines = [{"kind": d.get("kind")} for d in case.deadlines or []]
-            case.state = "anonymised"
-            case.anonymised_at = now
-            referral_ids = [r.id for r in case.referrals]
-            for referral in case.referrals:
-                referral.status_note = None
-            db.execute(update(ReferralEvent).where(ReferralEvent.referral_id.in_(referral_ids))
-                       .values(text=None))
-            db.execute(delete(OutboxMessage).where(OutboxMessage.case_id == case_id))
+            anonymise_case(db, db.get(Case, case_id), now)
         db.commit()
         return len(ids)
 

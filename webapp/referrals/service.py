@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from webapp.referrals.models import (
     ALLOWED_TRANSITIONS, CLOSURE_OUTCOMES, REFUSAL_REASONS, URGENCY_RANK, Case, Referral, ReferralEvent, utcnow,
 )
-from webapp.referrals import outbox
+from webapp.referrals import outbox, retention
 from webapp.referrals.prefill import Prefill, next_deadline
 from webapp.referrals.reference import new_reference
 
@@ -152,3 +152,31 @@ def reorient(db: Session, referral: Referral, to_structure: str, *, staff_id: in
     case = db.get(Case, referral.case_id)
     outbox.enqueue_new_referral(db, new, case.reference, case.urgency, base_url)
     return new
+
+
+def erase_on_request(db: Session, case: Case, *, staff_id: int | None, now: dt.datetime | None = None) -> list[int]:
+    """Erase the household's data now, at its request; returns the ids of the referrals closed.
+
+    The same clearing as retention (retention.anonymise_case), whatever the statuses:
+    the data is the case's, so every structure's referral loses it. Open referrals are
+    closed with the outcome "donnees_effacees" (closed or refused ones keep their outcome,
+    so statistics stay right), and each referral's history says who erased it and when.
+    Raises TransitionError when the case holds no personal data any more.
+    """
+    now = now or utcnow()
+    # Compare-and-set, so that two staff members erasing at once close each referral once.
+    claimed = db.execute(update(Case).where(Case.id == case.id, Case.state == "submitted")
+                         .values(state="erased"))
+    if claimed.rowcount != 1:
+        raise TransitionError("the case's data is already erased or anonymised")
+    closed = []
+    for referral in case.referrals:
+        if "cloturee" in ALLOWED_TRANSITIONS.get(referral.status, ()):
+            change_status(db, referral, "cloturee", staff_id=staff_id, reason="donnees_effacees")
+            closed.append(referral.id)
+    retention.anonymise_case(db, case, now, state="erased")
+    for referral in case.referrals:
+        referral.updated_at = now
+        db.add(ReferralEvent(referral_id=referral.id, staff_id=staff_id, kind="erased"))
+    db.flush()
+    return closed

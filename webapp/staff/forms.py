@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from webapp.referrals.models import CLOSURE_OUTCOMES, REFUSAL_REASONS
+from webapp.referrals.models import ACTION_OUTCOMES, CLOSURE_OUTCOMES, REFUSAL_REASONS
 from webapp.staff.labels import OUTCOME_LABELS, REFUSAL_LABELS, STATUS_LABELS
 from webapp.staff.passwords import MIN_LENGTH
 
@@ -28,7 +28,8 @@ class StatusForm(FlaskForm):
         self.to_status.choices = [(s, STATUS_LABELS[s]) for s in allowed]
         self.reason.choices = ([("", "—")] +
                                [(f"refus:{k}", REFUSAL_LABELS[k]) for k in REFUSAL_REASONS] +
-                               [(f"issue:{k}", OUTCOME_LABELS[k]) for k in CLOSURE_OUTCOMES if k != "reorientee"])
+                               [(f"issue:{k}", OUTCOME_LABELS[k]) for k in CLOSURE_OUTCOMES
+                                if k not in ACTION_OUTCOMES])
         return self
 
     def validate_reason(self, field):
@@ -36,7 +37,9 @@ class StatusForm(FlaskForm):
         value = field.data or ""
         if target == "refusee" and not (value.startswith("refus:") and value[6:] in REFUSAL_REASONS):
             raise ValidationError(_l("Choisissez la raison du refus dans la liste."))
-        if target == "cloturee" and not (value.startswith("issue:") and value[6:] in CLOSURE_OUTCOMES):
+        # Re-orientation and erasure have their own forms: closing "as erased" here would erase nothing.
+        if target == "cloturee" and not (value.startswith("issue:") and value[6:] in CLOSURE_OUTCOMES
+                                         and value[6:] not in ACTION_OUTCOMES):
             raise ValidationError(_l("Choisissez l'issue de l'accompagnement dans la liste."))
 
     def validate_text(self, field):
@@ -59,6 +62,14 @@ class ReorientForm(FlaskForm):
     structure = SelectField(_l("Réorienter vers"), choices=[])
     explanation = TextAreaField(_l("Pourquoi (lu par la structure qui reçoit)"),
                                 validators=[Optional(), Length(max=3000)])
+
+
+class EraseForm(FlaskForm):
+    """Erasing a household's data at its request: irreversible, so the staff member confirms."""
+
+    confirm = BooleanField(_l("Je confirme que la personne a demandé l'effacement"),
+                           validators=[InputRequired(_l("Cochez la case pour confirmer que la personne "
+                                                        "a demandé l'effacement de ses données."))])
 
 
 class AccountForm(FlaskForm):

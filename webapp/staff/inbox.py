@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
-from webapp.referrals.models import OPEN_STATUSES, STATUSES, Case, Referral, utcnow
+from webapp.referrals.models import CLEARED_STATES, OPEN_STATUSES, STATUSES, Case, Referral, utcnow
 from webapp.referrals.reference import is_reference, normalise
 from webapp.triage.situation import STAGES
 
@@ -64,7 +64,7 @@ def overdue_clause(reminder_hours: int, now: dt.datetime, today: dt.date):
 def inbox_query(structure_id: str, filters: Filters, reminder_hours: int, now: dt.datetime | None = None):
     now = now or utcnow()
     query = (select(Referral).join(Case).options(contains_eager(Referral.case))
-             .where(Referral.structure_id == structure_id, Case.state.in_(("submitted", "anonymised"))))
+             .where(Referral.structure_id == structure_id, Case.state.in_(("submitted", *CLEARED_STATES))))
     if filters.status == "open":
         query = query.where(Referral.status.in_(OPEN_STATUSES))
     elif filters.status:

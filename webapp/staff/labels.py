@@ -25,10 +25,12 @@ OUTCOME_LABELS = {
     "reorientee": _l("Réorientée vers une autre structure"),
     "contact_impossible": _l("Contact impossible"),
     "autre": _l("Autre issue (à préciser)"),
+    "donnees_effacees": _l("Données effacées à la demande de la personne"),
 }
 EVENT_LABELS = {
     "created": _l("Demande reçue"),
     "status": _l("Changement de statut"),
     "note": _l("Note"),
     "reoriented": _l("Réorientation"),
+    "erased": _l("Données personnelles effacées à la demande de la personne"),
 }

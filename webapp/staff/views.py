@@ -17,7 +17,7 @@ from webapp.referrals.summary import (
 )
 from webapp.staff import audit, auth
 from webapp.staff.export import to_csv
-from webapp.staff.forms import LoginForm, NoteForm, ReorientForm, SimpleForm, StatusForm
+from webapp.staff.forms import EraseForm, LoginForm, NoteForm, ReorientForm, SimpleForm, StatusForm
 from webapp.staff.inbox import Filters, inbox, is_overdue
 from webapp.staff.labels import EVENT_LABELS, OUTCOME_LABELS, REFUSAL_LABELS, STATUS_LABELS
 from webapp.staff.models import StaffUser
@@ -27,6 +27,8 @@ from . import bp
 
 # Rows per inbox page; the CSV export holds every row the filters match.
 PAGE_SIZE = 100
+# The export's last column: why the contact columns of a row are empty.
+PERSONAL_DATA_CSV = {"anonymised": "anonymisees_fin_de_conservation", "erased": "effacees_a_la_demande"}
 
 
 @bp.after_request
@@ -123,7 +125,8 @@ def export_csv():
     db = get_session()
     referrals = inbox(db, user.structure_id, filters, current_app.config["REFERRAL_REMINDER_HOURS"])
     header = ["reference", "recue_le", "urgence", "prochaine_echeance", "statut", "etape", "commune",
-              "nom", "telephone", "email", "moments_preferes", "langue", "accessibilite", "raison_refus", "issue"]
+              "nom", "telephone", "email", "moments_preferes", "langue", "accessibilite", "raison_refus", "issue",
+              "donnees_personnelles"]
     rows = []
     for r in referrals:
         c = r.case
@@ -131,7 +134,7 @@ def export_csv():
                      c.next_deadline.isoformat() if c.next_deadline else "", r.status, c.stage or "",
                      commune_name(c.commune) or "", c.contact_name, c.contact_phone, c.contact_email,
                      c.preferred_times, c.preferred_language, c.accessibility_needs,
-                     r.refusal_reason or "", r.outcome or ""])
+                     r.refusal_reason or "", r.outcome or "", PERSONAL_DATA_CSV.get(c.state, "")])
     audit.record(db, "export", staff=user, detail=f"filters={filters.as_args()} rows={len(rows)} "
                  f"references={','.join(r.case.reference for r in referrals)}"[:5000])
     db.commit()
@@ -149,11 +152,13 @@ def _own_referral(referral_id: int) -> Referral:
     return referral
 
 
-def _page(referral: Referral, *, status_form=None, note_form=None, reorient_form=None, code=200):
+def _page(referral: Referral, *, status_form=None, note_form=None, reorient_form=None, erase_form=None,
+          code=200):
     user = auth.current_staff()
     allowed = ALLOWED_TRANSITIONS.get(referral.status, ())
     status_form = status_form or StatusForm(formdata=None).fill(allowed)
     note_form = note_form or NoteForm(formdata=None)
+    erase_form = erase_form or EraseForm(formdata=None)
     reorient_form = reorient_form or _reorient_form(referral, formdata=None)
     db = get_session()
     staff_emails = dict(db.execute(select(StaffUser.id, StaffUser.email)).all())
@@ -162,7 +167,8 @@ def _page(referral: Referral, *, status_form=None, note_form=None, reorient_form
     return render_template(
         "staff/referral.html", referral=referral, case=case, situation=situation_rows(case.situation),
         deadlines=deadline_rows(case.deadlines), orientations=(case.triage or {}).get("orientations", []),
-        status_form=status_form, note_form=note_form, reorient_form=reorient_form, allowed=allowed,
+        status_form=status_form, note_form=note_form, reorient_form=reorient_form, erase_form=erase_form,
+        allowed=allowed, has_personal_data=case.state == "submitted",
         events=referral.events, staff_emails=staff_emails, EVENT_LABELS=EVENT_LABELS,
         REFUSAL_LABELS=REFUSAL_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, stages=STAGES,
         commune=commune_name(case.commune), origin=origin, structure_label=_structure_label,
@@ -232,7 +238,12 @@ def change_status(referral_id: int):
 def add_note(referral_id: int):
     referral = _own_referral(referral_id)
     form = NoteForm()
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if referral.case.state != "submitted":
+        # The household's data is gone: a new note must not bring some back.
+        form.note.errors = [_("Les données de cette demande sont effacées : on ne peut plus y ajouter de note.")]
+        valid = False
+    if not valid:
         return _page(referral, note_form=form, code=400)
     db = get_session()
     user = auth.current_staff()
@@ -260,6 +271,31 @@ def reorient(referral_id: int):
     audit.record(db, "reorient", staff=user, referral=referral, detail=f"to {form.structure.data} (referral {new.id})")
     db.commit()
     flash(_("Demande réorientée vers %(name)s. Elle est clôturée ici.", name=_structure_label(new.structure_id)))
+    return redirect(url_for("staff.referral_page", referral_id=referral.id))
+
+
+@bp.post("/demandes/<int:referral_id>/effacer")
+@auth.staff_required
+def erase(referral_id: int):
+    """Erase the household's data at its request (RGPD): the retention rule, applied now."""
+    referral = _own_referral(referral_id)
+    form = EraseForm()
+    if not form.validate_on_submit():
+        return _page(referral, erase_form=form, code=400)
+    db = get_session()
+    user = auth.current_staff()
+    try:
+        closed = service.erase_on_request(db, referral.case, staff_id=user.id)
+    except service.TransitionError:
+        # Already erased (a second click, a colleague) or anonymised: nothing left to erase.
+        db.rollback()
+        flash(_("Les données de cette demande étaient déjà effacées."))
+        return redirect(url_for("staff.referral_page", referral_id=referral_id))
+    # Ids only: the audit log must not keep what was just erased.
+    audit.record(db, "erase", staff=user, referral=referral,
+                 detail=f"at the person's request; referrals closed: {','.join(map(str, closed)) or '-'}")
+    db.commit()
+    flash(_("Les données personnelles de la demande ont été effacées."))
     return redirect(url_for("staff.referral_page", referral_id=referral.id))
 
 
