@@ -19,6 +19,10 @@ from sqlalchemy.pool import NullPool
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # A pooled connection that has waited this long is pinged before use.
 IDLE_PING_SECONDS = 10.0
+# Several gunicorn threads share one SQLite file: wait for a lock instead of
+# failing, and let a connection move between threads (the engine's and the
+# kept ones of webapp/db_direct.py alike).
+SQLITE_CONNECT_ARGS = {"timeout": 15, "check_same_thread": False}
 
 
 class Base(DeclarativeBase):
@@ -32,8 +36,7 @@ def make_engine(url: str, pool_size: int = 10, max_overflow: int = 20) -> Engine
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # Several gunicorn threads share one file: wait instead of failing.
-        kwargs["connect_args"] = {"timeout": 15, "check_same_thread": False}
+        kwargs["connect_args"] = dict(SQLITE_CONNECT_ARGS)
         # Opening a SQLite file is cheap: no pool, so no thread ever waits for
         # a pooled connection held by another.
         kwargs["poolclass"] = NullPool

@@ -58,7 +58,8 @@ class DirectConnections:
         dialect = self.engine.dialect
         cargs, cparams = dialect.create_connect_args(self.engine.url)
         if dialect.name == "sqlite":
-            connection = dialect.loaded_dbapi.connect(*cargs, **cparams)
+            # The engine's own arguments (a 15 s lock wait, not sqlite3's 5 s).
+            connection = dialect.loaded_dbapi.connect(*cargs, **{**cparams, **_db.SQLITE_CONNECT_ARGS})
             # sqlite3's autocommit: no implicit BEGIN before a write.
             connection.isolation_level = None
             return connection

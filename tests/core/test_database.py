@@ -298,3 +298,30 @@ def test_a_stored_session_adds_cookie_to_vary_once(tmp_path):
     assert client.get("/varied/langue").headers["Vary"] == "Accept-Language, Cookie"
     assert client.get("/varied/deja").headers["Vary"] == "accept-language, cookie"
     assert client.get("/varied/proche").headers["Vary"] == "X-Cookie-Consent, Cookie"
+
+
+def test_sqlite_kept_connections_wait_for_locks_and_move_between_threads(tmp_path):
+    """The directory's version and the chat's turn use kept sqlite3 connections: they wait
+    for a lock as long as the engine's (15 s) and serve any gunicorn thread."""
+    import threading
+
+    from webapp.db_direct import direct_connections
+
+    app = _remember_app(f"sqlite:///{tmp_path / 'kept.sqlite3'}", tmp_path)
+    direct = direct_connections(app)
+    connection = direct.checkout()
+    try:
+        assert connection.execute("PRAGMA busy_timeout").fetchone()[0] == 15000
+    finally:
+        direct.give_back(connection)
+    answers = []
+    thread = threading.Thread(target=lambda: answers.append(direct.scalar("select 1")))
+    thread.start()
+    thread.join()
+    assert answers == [1]
+
+
+def test_no_kept_connections_for_an_in_memory_database(tmp_path):
+    from webapp.db_direct import direct_connections
+
+    assert direct_connections(_remember_app("sqlite:///:memory:", tmp_path)) is None
