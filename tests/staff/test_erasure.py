@@ -189,10 +189,15 @@ def test_erasure_requires_sign_in(app):
     assert case_row(app, reference).contact_name == NAME
 
 
-def test_erasure_needs_its_csrf_token(tmp_path):
+def token_of(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def csrf_case_and_staff(tmp_path):
+    """With CSRF on, as in production: a household's request through the real forms, and
+    a signed-in agent of its structure. Returns (app, the agent's client, reference, referral id)."""
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True, OUTBOX_SEND_INLINE=False)
     client = app.test_client()
-    token_of = lambda html: re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)  # noqa: E731
     set_triage_request(client, TENANT_REQUEST)
     form = client.get("/etre-recontacte").get_data(as_text=True)
     data = contact(contact_name=NAME, contact_phone=PHONE, contact_email=EMAIL, description=STORY)
@@ -208,6 +213,11 @@ def test_erasure_needs_its_csrf_token(tmp_path):
     login_page = staff.get("/staff/connexion").get_data(as_text=True)
     assert staff.post("/staff/connexion", data={"email": "agent@cdad.example", "password": PASSWORD,
                                                 "csrf_token": token_of(login_page)}).status_code == 302
+    return app, staff, reference, rid
+
+
+def test_erasure_needs_its_csrf_token(tmp_path):
+    app, staff, reference, rid = csrf_case_and_staff(tmp_path)
     assert staff.post(f"/staff/demandes/{rid}/effacer", data={"confirm": "y"}).status_code == 400
     assert case_row(app, reference).contact_name == NAME
     page = staff.get(f"/staff/demandes/{rid}").get_data(as_text=True)

@@ -144,7 +144,7 @@ class ReferralEvent(Base):
     referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # created | status | note | reoriented | erased
+    kind: Mapped[str] = mapped_column(String(20))  # created|status|note|reoriented|erased|corrected
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(String(40))

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.referrals.models import (
-    ALLOWED_TRANSITIONS, CLOSURE_OUTCOMES, REFUSAL_REASONS, URGENCY_RANK, Case, Referral, ReferralEvent, utcnow,
+    ALLOWED_TRANSITIONS, CLOSURE_OUTCOMES, REFUSAL_REASONS, URGENCY_RANK, Case, OutboxMessage, Referral,
+    ReferralEvent, utcnow,
 )
 from webapp.referrals import outbox, retention
 from webapp.referrals.prefill import Prefill, next_deadline
@@ -22,6 +23,10 @@ from webapp.referrals.reference import new_reference
 
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email", "preferred_times",
                   "preferred_language", "accessibility_needs", "description")
+# What staff correct at the household's request: the ways to reach the person. The story
+# (description) is the household's own account, not a contact detail.
+CORRECTABLE_FIELDS = ("contact_name", "contact_phone", "contact_email", "preferred_times",
+                      "preferred_language", "accessibility_needs")
 
 
 class TransitionError(ValueError):
@@ -180,3 +185,41 @@ def erase_on_request(db: Session, case: Case, *, staff_id: int | None, now: dt.d
         db.add(ReferralEvent(referral_id=referral.id, staff_id=staff_id, kind="erased"))
     db.flush()
     return closed
+
+
+def correct_contact(db: Session, case: Case, values: dict[str, str | None], *, staff_id: int | None,
+                    now: dt.datetime | None = None) -> list[str]:
+    """Correct the household's contact details at its request (RGPD art. 16); returns the names changed.
+
+    `values` maps CORRECTABLE_FIELDS to the new text (blank: None). Every structure's
+    referral sees the new details and gets a "corrected" event saying who and when; the
+    event carries no values, old or new. The structures' notices in the outbox hold no
+    contact details and stay. A receipt to the household already sent went to the
+    address it had given; one not sent yet (queued, or failed and waiting for a retry)
+    when the e-mail is corrected is dropped: the old address may be a typo, someone
+    else's, and the receipt names the structures. Nothing changed: nothing recorded.
+    Raises TransitionError when the case holds no personal data any more.
+    """
+    if case.state != "submitted":
+        raise TransitionError("the case's data is erased or anonymised")
+    new = {name: (values.get(name) or None) for name in CORRECTABLE_FIELDS}
+    changed = [name for name in CORRECTABLE_FIELDS if new[name] != getattr(case, name)]
+    if not changed:
+        return []
+    # Compare-and-set on the state: an erasure committed meanwhile must not get data back.
+    # "fetch": only a row the database really updated refreshes `case` in the session.
+    written = db.execute(update(Case).where(Case.id == case.id, Case.state == "submitted")
+                         .values({name: new[name] for name in changed})
+                         .execution_options(synchronize_session="fetch"))
+    if written.rowcount != 1:
+        raise TransitionError("the case's data is erased or anonymised")
+    if "contact_email" in changed:
+        db.execute(delete(OutboxMessage).where(OutboxMessage.case_id == case.id,
+                                               OutboxMessage.kind == "household_confirmation",
+                                               OutboxMessage.status.in_(("pending", "failed"))))
+    now = now or utcnow()
+    for referral in case.referrals:
+        referral.updated_at = now
+        db.add(ReferralEvent(referral_id=referral.id, staff_id=staff_id, kind="corrected", at=now))
+    db.flush()
+    return changed

@@ -6,7 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from webapp.referrals.forms import check_reachable, contact_rules
 from webapp.referrals.models import ACTION_OUTCOMES, CLOSURE_OUTCOMES, REFUSAL_REASONS
+from webapp.referrals.service import CORRECTABLE_FIELDS
 from webapp.staff.labels import OUTCOME_LABELS, REFUSAL_LABELS, STATUS_LABELS
 from webapp.staff.passwords import MIN_LENGTH
 
@@ -70,6 +72,31 @@ class EraseForm(FlaskForm):
     confirm = BooleanField(_l("Je confirme que la personne a demandé l'effacement"),
                            validators=[InputRequired(_l("Cochez la case pour confirmer que la personne "
                                                         "a demandé l'effacement de ses données."))])
+
+
+# The household form's rules (webapp/referrals/forms.py), with the missing-name message said to staff.
+CORRECTION_RULES = contact_rules(_l("Indiquez le nom ou le prénom de la personne."))
+
+
+class ContactCorrectionForm(FlaskForm):
+    """The household's contact details, corrected by staff at the person's request (RGPD art. 16)."""
+
+    contact_name = StringField(_l("Nom ou prénom"), validators=CORRECTION_RULES["contact_name"])
+    contact_phone = StringField(_l("Téléphone"), validators=CORRECTION_RULES["contact_phone"])
+    contact_email = StringField(_l("Adresse e-mail"), validators=CORRECTION_RULES["contact_email"])
+    preferred_times = StringField(_l("Moments préférés"), validators=CORRECTION_RULES["preferred_times"])
+    preferred_language = StringField(_l("Langue"), validators=CORRECTION_RULES["preferred_language"])
+    accessibility_needs = TextAreaField(_l("Besoins d'accessibilité"),
+                                        validators=CORRECTION_RULES["accessibility_needs"])
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        return check_reachable(self, _l("Indiquez un téléphone ou une adresse e-mail : sans l'un ou l'autre, "
+                                        "personne ne peut recontacter la personne.")) and ok
+
+    def values(self) -> dict[str, str | None]:
+        """What was typed, trimmed, as the household form stores it (blank: None)."""
+        return {name: (self[name].data or "").strip() or None for name in CORRECTABLE_FIELDS}
 
 
 class AccountForm(FlaskForm):

@@ -33,4 +33,5 @@ EVENT_LABELS = {
     "note": _l("Note"),
     "reoriented": _l("Réorientation"),
     "erased": _l("Données personnelles effacées à la demande de la personne"),
+    "corrected": _l("Coordonnées corrigées à la demande de la personne"),
 }

@@ -17,7 +17,9 @@ from webapp.referrals.summary import (
 )
 from webapp.staff import audit, auth
 from webapp.staff.export import to_csv
-from webapp.staff.forms import EraseForm, LoginForm, NoteForm, ReorientForm, SimpleForm, StatusForm
+from webapp.staff.forms import (
+    ContactCorrectionForm, EraseForm, LoginForm, NoteForm, ReorientForm, SimpleForm, StatusForm,
+)
 from webapp.staff.inbox import Filters, inbox, is_overdue
 from webapp.staff.labels import EVENT_LABELS, OUTCOME_LABELS, REFUSAL_LABELS, STATUS_LABELS
 from webapp.staff.models import StaffUser
@@ -153,7 +155,7 @@ def _own_referral(referral_id: int) -> Referral:
 
 
 def _page(referral: Referral, *, status_form=None, note_form=None, reorient_form=None, erase_form=None,
-          code=200):
+          contact_form=None, code=200):
     user = auth.current_staff()
     allowed = ALLOWED_TRANSITIONS.get(referral.status, ())
     status_form = status_form or StatusForm(formdata=None).fill(allowed)
@@ -161,13 +163,16 @@ def _page(referral: Referral, *, status_form=None, note_form=None, reorient_form
     erase_form = erase_form or EraseForm(formdata=None)
     reorient_form = reorient_form or _reorient_form(referral, formdata=None)
     db = get_session()
-    staff_emails = dict(db.execute(select(StaffUser.id, StaffUser.email)).all())
     case = referral.case
+    # Pre-filled with the details on record; after a refused correction, with what was typed.
+    contact_form = contact_form or ContactCorrectionForm(formdata=None, obj=case)
+    staff_emails = dict(db.execute(select(StaffUser.id, StaffUser.email)).all())
     origin = db.get(Referral, referral.reoriented_from_id) if referral.reoriented_from_id else None
     return render_template(
         "staff/referral.html", referral=referral, case=case, situation=situation_rows(case.situation),
         deadlines=deadline_rows(case.deadlines), orientations=(case.triage or {}).get("orientations", []),
         status_form=status_form, note_form=note_form, reorient_form=reorient_form, erase_form=erase_form,
+        contact_form=contact_form,
         allowed=allowed, has_personal_data=case.state == "submitted",
         events=referral.events, staff_emails=staff_emails, EVENT_LABELS=EVENT_LABELS,
         REFUSAL_LABELS=REFUSAL_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, stages=STAGES,
@@ -296,6 +301,38 @@ def erase(referral_id: int):
                  detail=f"at the person's request; referrals closed: {','.join(map(str, closed)) or '-'}")
     db.commit()
     flash(_("Les données personnelles de la demande ont été effacées."))
+    return redirect(url_for("staff.referral_page", referral_id=referral.id))
+
+
+@bp.post("/demandes/<int:referral_id>/coordonnees")
+@auth.staff_required
+def correct_contact(referral_id: int):
+    """Correct the household's contact details at its request (RGPD art. 16), for every structure."""
+    referral = _own_referral(referral_id)
+    if referral.case.state != "submitted":
+        # Erased or anonymised: nothing to correct, and what was typed is not shown back.
+        flash(_("Les données de cette demande sont effacées : il n'y a plus de coordonnées à corriger."))
+        return _page(referral, code=409)
+    form = ContactCorrectionForm()
+    if not form.validate_on_submit():
+        return _page(referral, contact_form=form, code=400)
+    db = get_session()
+    user = auth.current_staff()
+    try:
+        changed = service.correct_contact(db, referral.case, form.values(), staff_id=user.id)
+    except service.TransitionError:
+        # Erased by a colleague between the page and this request.
+        db.rollback()
+        flash(_("Les données de cette demande sont effacées : il n'y a plus de coordonnées à corriger."))
+        return _page(referral, code=409)
+    if not changed:
+        flash(_("Rien n'a changé : les coordonnées saisies sont celles déjà enregistrées."))
+        return redirect(url_for("staff.referral_page", referral_id=referral.id))
+    # Field names only: the audit log keeps neither the old details nor the new ones.
+    audit.record(db, "correct_contact", staff=user, referral=referral,
+                 detail=f"at the person's request; fields: {','.join(changed)}")
+    db.commit()
+    flash(_("Coordonnées corrigées. Toutes les structures qui suivent la demande voient les nouvelles."))
     return redirect(url_for("staff.referral_page", referral_id=referral.id))
 
 
