@@ -39,3 +39,23 @@ def test_no_page_has_inline_script_or_style(app, client):
         assert not re.search(r"\son[a-z]+\s*=", html), url  # no inline event handlers
         checked += 1
     assert checked >= 5
+
+
+def test_hsts_only_in_production_and_a_view_s_own_header_is_kept(tmp_path):
+    from flask import Response
+
+    from tests.helpers import make_test_app
+
+    for env, expected in (("testing", None), ("production", "max-age=31536000")):
+        app = make_test_app(tmp_path / env, RCS_ENV=env, SESSION_COOKIE_SECURE=False)
+
+        @app.get("/own-csp")
+        def own_csp():
+            return Response("ok", headers={"content-security-policy": "default-src 'none'"})
+
+        client = app.test_client()
+        assert client.get("/").headers.get("Strict-Transport-Security") == expected
+        response = client.get("/own-csp")
+        # Set by the view: kept, and not doubled (names compared without case).
+        assert response.headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+        assert response.headers["Referrer-Policy"] == "same-origin"
