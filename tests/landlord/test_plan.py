@@ -34,7 +34,8 @@ def test_triage_request_has_the_api_shape_and_leaves_unknowns_out():
     assert set(body) <= set(FIELD_NAMES)
     assert body == {"role": "landlord", "landlord_kind": "private", "lang": "en", "landlord_entity": "individual",
                     "commune": "90010", "stage": "commandement_de_payer", "debt_eur": 1300.0,
-                    "rent_eur": 650.0, "has_guarantor": True, "commandement_date": "2026-04-20"}
+                    "rent_eur": 650.0, "has_guarantor": True, "has_visale": False,
+                    "commandement_date": "2026-04-20"}
 
 
 def test_triage_request_is_accepted_by_the_real_api(client):
@@ -124,6 +125,24 @@ def test_caf_step_follows_the_housing_benefit_answer():
 def test_no_guarantor_drops_the_guarantor_step():
     assert "guarantor_notice" not in run(has_guarantor=False)[0]
     assert "guarantor_notice" in run(has_guarantor=True)[0]
+
+
+def test_visale_answer_adds_the_visale_step_after_contacting_the_tenant():
+    assert triage_request(answers(has_visale=True), "fr")["has_visale"] is True
+    steps, result = run(has_visale=True)
+    assert [s["kind"] for s in result.action_plan][:2] == ["contact_tenant", "visale_notice"]
+    assert "15 jours" in steps["visale_notice"]["label"] and steps["visale_notice"]["date"] is None
+    assert "visale_notice" not in run(has_visale=False)[0]
+    # A step not answered (no has_visale at all) is no "yes".
+    assert "has_visale" not in triage_request(answers(has_visale=None), "fr")
+    assert "visale_notice" not in run(has_visale=None)[0]
+
+
+def test_a_request_that_knows_visale_prefills_the_guarantees_step():
+    from webapp.landlord.prefill import raw_by_step
+    assert raw_by_step({"role": "landlord", "has_visale": True, "has_guarantor": False}, None) == \
+        {"garanties": {"has_guarantor": "", "has_visale": "y"}}
+    assert raw_by_step({"role": "landlord", "has_visale": "oui"}, None) == {}
 
 
 def test_plan_is_in_english_for_an_english_visitor():

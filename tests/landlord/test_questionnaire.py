@@ -61,9 +61,55 @@ def test_the_triage_request_is_stored_for_the_referral_form(client):
         body = session["triage_request"]
     assert body == {"role": "landlord", "landlord_kind": "private", "lang": "fr", "landlord_entity": "individual",
                     "commune": "90010", "stage": "assignation", "debt_eur": 1234.56, "rent_eur": 645.5,
-                    "has_guarantor": True, "lease_date": "2022-09-01", "commandement_date": "2026-01-31",
-                    "hearing_date": "2026-09-15"}
+                    "has_guarantor": True, "has_visale": False, "lease_date": "2022-09-01",
+                    "commandement_date": "2026-01-31", "hearing_date": "2026-09-15"}
     assert client.post("/api/triage", json=body).status_code == 200
+
+
+VISALE_STEP_FR = "envoyer au locataire une mise en demeure par lettre recommandée dans les 15 jours"
+OLD_VISALE_SENTENCE = "ses délais de déclaration sont courts"
+GLI_NOTICE_FR = "Assurance loyers impayés : prévenez votre assureur sans attendre"
+
+
+def plan_step(html: str, kind: str) -> str:
+    """The <li> of one step of the plan page."""
+    start = html.index(f'<li class="plan-step plan-{kind}">')
+    end = html.find('<li class="plan-step', start + 1)
+    return html[start:end if end != -1 else html.index("</ol>", start)]
+
+
+@freeze_time(TODAY)
+def test_ticking_visale_puts_its_sourced_step_in_the_plan(client):
+    complete(client, has_visale="y")
+    html = text_of(client.get(f"{PREFIX}/plan"))
+    step = plan_step(html, "visale_notice")
+    assert VISALE_STEP_FR in step and "Action Logement vous paie" in step
+    assert "vous pouvez quand même faire délivrer un commandement de payer" in step
+    assert 'href="https://generali.fr/actu/visale-protection-loyers-impayes"' in step
+    assert 'href="https://visale.fr/vos-questions/faq-bailleurs/la-gestion-des-impayes-de-loyer"' in step
+    # Counted from the first unpaid rent, which the questionnaire does not ask: no date guessed.
+    assert "Dès le premier loyer impayé" in step and "Date à préciser" not in step and "<time" not in step
+    # Right after contacting the tenant.
+    assert html.index("plan-contact_tenant") < html.index("plan-visale_notice") < html.index("plan-caf_report")
+    assert OLD_VISALE_SENTENCE not in html and GLI_NOTICE_FR not in html
+
+
+@freeze_time(TODAY)
+def test_without_visale_there_is_no_visale_step_and_gli_alone_keeps_its_notice(client):
+    complete(client, has_gli="y")
+    html = text_of(client.get(f"{PREFIX}/plan"))
+    assert "plan-visale_notice" not in html and OLD_VISALE_SENTENCE not in html
+    assert GLI_NOTICE_FR in html
+
+
+@freeze_time(TODAY)
+def test_visale_and_gli_give_the_step_and_the_gli_notice_in_english(en_client):
+    complete(en_client, has_visale="y", has_gli="y")
+    html = text_of(en_client.get(f"{PREFIX}/plan"))
+    step = plan_step(html, "visale_notice")
+    assert "within 15 days of the first unpaid rent, as Visale requires" in step
+    assert "Rent-default insurance: tell your insurer without waiting" in html
+    assert "its reporting time limits are short" not in html
 
 
 @freeze_time(TODAY)

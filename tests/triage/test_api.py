@@ -43,6 +43,24 @@ def test_landlord_answer_has_an_action_plan(client):
     assert data["action_plan"][0]["kind"] == "contact_tenant"
 
 
+def test_landlord_with_visale_gets_the_visale_step_after_contacting_the_tenant(client):
+    r = post(client, {"role": "landlord", "has_visale": True, "today": TODAY, "lang": "en"})
+    assert r.status_code == 200
+    plan = r.get_json()["action_plan"]
+    assert [s["kind"] for s in plan][:2] == ["contact_tenant", "visale_notice"]
+    visale = plan[1]
+    assert visale["date"] is None and "within 15 days of the first unpaid rent" in visale["label"]
+    assert "https://generali.fr/actu/visale-protection-loyers-impayes" in {s["url"] for s in visale["sources"]}
+    without = post(client, {"role": "landlord", "has_visale": False, "today": TODAY}).get_json()["action_plan"]
+    assert "visale_notice" not in {s["kind"] for s in without}
+
+
+def test_openapi_document_lists_has_visale_and_its_step(client):
+    doc = client.get("/api/openapi.json").get_json()["components"]["schemas"]
+    assert doc["TriageRequest"]["properties"]["has_visale"]["type"] == "boolean"
+    assert "visale_notice" in doc["ActionStep"]["properties"]["kind"]["enum"]
+
+
 @pytest.mark.parametrize("commune", [c["insee"] for c in communes()])
 def test_every_commune_gets_its_social_worker_site(client, commune):
     r = post(client, {"role": "tenant", "stage": "arrears", "commune": commune, "today": TODAY})
@@ -68,6 +86,8 @@ def test_the_departement_has_101_communes():
     ({"role": "tenant", "household_size": 2.5}, "household_size"),
     ({"role": "tenant", "household_size": 0}, "household_size"),
     ({"role": "tenant", "resumed_rent": "yes"}, "resumed_rent"),
+    ({"role": "landlord", "has_visale": "oui"}, "has_visale"),
+    ({"role": "landlord", "has_visale": 1}, "has_visale"),
     ({"role": "tenant", "hearing_date": "2026-02-30"}, "hearing_date"),
     ({"role": "tenant", "hearing_date": "30/04/2026"}, "hearing_date"),
     ({"role": "tenant", "commandement_date": 20260101}, "commandement_date"),
@@ -136,7 +156,7 @@ ODD_VALUES = [None, True, False, 0, -1, 1.5, 10**30, "", "x" * 5000, "2024-02-29
 FIELDS = ["role", "landlord_kind", "stage", "commune", "debt_eur", "rent_eur", "monthly_income_eur",
           "household_size", "resumed_rent", "housing_benefit", "private_sector_employee", "other_debts",
           "overindebtedness", "lease_date", "commandement_date", "hearing_date", "judgment_served_date",
-          "commandement_de_quitter_date", "today", "lang"]
+          "commandement_de_quitter_date", "today", "lang", "has_visale"]
 
 
 @pytest.mark.parametrize("field", FIELDS)

@@ -19,6 +19,7 @@ from webapp.triage.situation import FieldError, parse_situation
 FIELD_STEP = {
     "landlord_entity": "qui", "commune": "commune", "lease_date": "bail", "rent_eur": "bail",
     "debt_eur": "impayes", "housing_benefit": "aides", "has_guarantor": "garanties",
+    "has_visale": "garanties",
     "stage": "procedure", "commandement_date": "procedure", "hearing_date": "procedure",
     "judgment_served_date": "procedure", "commandement_de_quitter_date": "procedure",
 }
@@ -70,6 +71,8 @@ def triage_request(answers: dict[str, Any], lang: str) -> dict[str, Any]:
         body["housing_benefit"] = answers["housing_benefit"]
     if "has_guarantor" in answers:
         body["has_guarantor"] = bool(answers["has_guarantor"])
+    if "has_visale" in answers:
+        body["has_visale"] = bool(answers["has_visale"])
     for name in ("lease_date", "commandement_date", "hearing_date", "judgment_served_date",
                  "commandement_de_quitter_date"):
         if isinstance(answers.get(name), dt.date):

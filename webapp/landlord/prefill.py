@@ -85,9 +85,11 @@ def raw_by_step(request: dict, directory) -> dict[str, dict]:
         out["impayes"] = {"debt": debt}
     if request.get("housing_benefit") in HOUSING_BENEFIT:
         out["aides"] = {"housing_benefit": request["housing_benefit"]}
-    if isinstance(request.get("has_guarantor"), bool):
-        # "" is how an unticked box reads (BooleanField's false values).
-        out["garanties"] = {"has_guarantor": "y" if request["has_guarantor"] else ""}
+    # "" is how an unticked box reads (BooleanField's false values).
+    guarantees = {name: "y" if request[name] else "" for name in ("has_guarantor", "has_visale")
+                  if isinstance(request.get(name), bool)}
+    if guarantees:
+        out["garanties"] = guarantees
     if request.get("stage") in forms.PROCEDURE_STAGES:
         procedure = {"stage": request["stage"]}
         for name in forms.STAGE_DATE.values():

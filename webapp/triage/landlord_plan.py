@@ -38,6 +38,13 @@ def action_plan(situation: Situation, rules: Rules, lang: str) -> list[dict]:
 
     step("contact_tenant", s.today, None)
 
+    # Visale's own contract rule, not the law's: only a landlord who says the
+    # lease is covered gets it. Undated: the questionnaire does not ask for the
+    # first unpaid rent's date, and the step is counted from it.
+    if s.has_visale is True:
+        notice = rules.duration("visale", "notice_after_first_unpaid")
+        step("visale_notice", None, "visale", period=fmt(notice, lang))
+
     if s.housing_benefit in ("paid_to_tenant", "paid_to_landlord"):
         caf = rules.param("caf_report")
         months = caf["constituted_at_months_of_rent"]

@@ -131,6 +131,8 @@ class Rules:
                            ("appeal_period", "period"),
                            ("wait_after_commandement_de_quitter", "period"),
                            ("guarantor_notice", "period"),
+                           ("visale", "notice_after_first_unpaid"),
+                           ("visale", "max_covered_rent"),
                            ("caf_report", "period")):
             self.duration(key, field)
 

@@ -33,7 +33,7 @@ LANGS = ("fr", "en")
 PAST_EVENT_DATES = ("lease_date", "commandement_date", "judgment_served_date", "commandement_de_quitter_date")
 DATE_FIELDS = PAST_EVENT_DATES + ("hearing_date", "today")
 AMOUNT_FIELDS = ("debt_eur", "rent_eur", "monthly_income_eur")
-BOOL_FIELDS = ("resumed_rent", "private_sector_employee", "other_debts", "has_guarantor")
+BOOL_FIELDS = ("resumed_rent", "private_sector_employee", "other_debts", "has_guarantor", "has_visale")
 CHOICE_FIELDS = {
     "role": ROLES,
     "landlord_kind": LANDLORD_KINDS,
@@ -62,6 +62,7 @@ class Situation:
     landlord_kind: str = "private"
     landlord_entity: str | None = None
     has_guarantor: bool | None = None
+    has_visale: bool | None = None
     stage: str | None = None
     commune: str | None = None
     debt_eur: float | None = None
