@@ -178,6 +178,10 @@ def test_a_new_number_is_not_said_to_be_free_until_checked(app):
     public = app.test_client()
     sos = public.get("/api/structures/sos-loyers-impayes").get_json()["structure"]
     assert sos["free_call"] is True
+    # The footer is drawn once per directory version and kept (webapp/layout.py):
+    # drawn here, before the edit, it must still follow the edit below.
+    footer = html_lib.unescape(public.get("/").get_data(as_text=True).split("<footer", 1)[1])
+    assert "SOS Loyers" in footer and "tel:+33805160075" in footer
     data = {"address": "", "email": "", "website": "",
             "opening_hours_fr": "Du lundi au vendredi.", "opening_hours_en": "Monday to Friday.",
             "referral_fr": sos["referral"], "referral_en": "By phone."}
