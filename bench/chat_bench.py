@@ -8,7 +8,8 @@ Starts, in one run: the site (gunicorn, production settings, throwaway data
 dir), the real action server and Rasa with the trained model. For each level
 of concurrency, N conversations run at the same time, each sending the same
 scripted messages, directly to Rasa and through the site's /chat/api/message
-(real cookies, real CSRF token), in alternating rounds. Reports p50/p95 per level,
+(real cookies, real CSRF token), in alternating rounds: at least 5 per way and
+level, and at least 800 messages (100 rounds at 1 conversation). Reports p50/p95 per level,
 the proxy/direct ratio of the p50 and p95, Rasa's start-up time and the
 resident memory of all bot processes. Prints a Markdown table and, last, JSON.
 """
@@ -18,6 +19,7 @@ import argparse
 import contextlib
 import http.client
 import json
+import math
 import os
 import re
 import secrets
@@ -261,9 +263,14 @@ def main() -> int:
     parser.add_argument("--turns", type=int, default=8, help="messages per conversation")
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 20])
     parser.add_argument("--rounds", type=int, default=5,
-                        help="rounds per level and way, alternating; percentiles are over all "
-                             "their messages (one round of 20 x 8 gives a p95 from 160 values, "
+                        help="rounds per level and way at least, alternating; percentiles are over "
+                             "all their messages (one round of 20 x 8 gives a p95 from 160 values, "
                              "which moved by 100 ms between runs; five give 800)")
+    parser.add_argument("--messages", type=int, default=800,
+                        help="messages per level and way at least: lower levels get more rounds, "
+                             "so that their percentiles rest on as many values as at 20 (5 rounds "
+                             "at 1 conversation were 40 messages: a p95 that was the second "
+                             "slowest of them)")
     parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres",
                         help="the site's database: PostgreSQL as in production (fsync on), or the "
                              "embedded SQLite; SQLite is used where PostgreSQL is not installed")
@@ -307,7 +314,8 @@ def main() -> int:
                 pids["postgres"] = [postgres_pid(database_url)]
             # Rounds alternate, so that both ways see the same background load.
             direct_rounds, proxy_rounds = [], []
-            for _ in range(args.rounds):
+            rounds = max(args.rounds, math.ceil(args.messages / (level * args.turns)))
+            for _ in range(rounds):
                 direct_rounds.append(run_round(direct_conversation, bot.rasa_url, level, args.turns, pids))
                 proxy_rounds.append(run_round(proxy_conversation, site_url, level, args.turns, pids))
             direct, proxy = summarize(direct_rounds), summarize(proxy_rounds)
