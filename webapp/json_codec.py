@@ -1,9 +1,9 @@
 """JSON for the chat's hot path: the server-side session rows, Rasa's messages, the widget's answers.
 
 Each chat message reads and writes the whole session (its conversation log
-included) and sends and reads JSON to and from Rasa. The standard library's
-json took 75 µs a message on an 8-message conversation and 315 µs on a
-40-message one, for the session alone; orjson takes about a quarter of that.
+included) and sends and reads JSON to and from Rasa. Writing and reading the
+session alone took the standard library's json 82 µs after 8 exchanges and
+182 µs after 40; orjson took 11 and 46 µs (same run, this machine).
 
 The output is the same JSON as json.dumps(..., default=str) gave: datetimes
 and dataclasses still go through `default` (str), non-string keys become
