@@ -65,11 +65,28 @@ def _exchange(chat: dict, shown: str, sent: str) -> list[dict]:
     return added
 
 
+# The labels of the log and of the buttons, per language: the widget's
+# endpoint needs them on every message, and a translation looked up from a
+# template went through Jinja's call machinery and Flask-Babel's lookups
+# three times for each.
+_LABELS: dict[str, dict[str, str]] = {}
+
+
+def chat_labels() -> dict[str, str]:
+    """Who said each entry ("Vous :", "Assistant :") and the buttons' legend, in the request's language."""
+    lang = _lang()
+    labels = _LABELS.get(lang)
+    if labels is None:
+        labels = _LABELS[lang] = {"user": _("Vous :"), "bot": _("Assistant :"),
+                                  "buttons": _("Réponses proposées")}
+    return labels
+
+
 def _page(chat: dict, status: int = 200, error: str | None = None, draft: str = "",
           unavailable: bool = False):
     return render_template(
         "chat/index.html", log=chat["log"], buttons=conversation.last_buttons(chat),
-        error=error, draft=draft, unavailable=unavailable,
+        labels=chat_labels(), error=error, draft=draft, unavailable=unavailable,
         max_length=conversation.max_length(),
     ), status
 
@@ -113,11 +130,11 @@ def api_message():
             "fallback_html": render_template("chat/_unavailable.html"),
         }, 503)
     new_entries = [{"who": "user", "text": shown}] + added
-    buttons = conversation.last_buttons(chat)
+    turn, labels = _turn_macros(), chat_labels()
     return _json({
         "messages": new_entries,
-        "html": _fragment("chat/_messages.html", log=new_entries),
-        "buttons_html": _fragment("chat/_buttons.html", buttons=buttons),
+        "html": str(turn.messages(new_entries, labels)),
+        "buttons_html": str(turn.buttons(conversation.last_buttons(chat), labels)),
     })
 
 
@@ -127,15 +144,15 @@ def _json(payload: dict, status: int = 200):
                                       mimetype="application/json")
 
 
-def _fragment(name: str, **context) -> str:
-    """One of the widget's fragments, without the page's context.
+def _turn_macros():
+    """The macros of chat/_turn.html, which the page imports too: the same HTML for both.
 
-    They use only their own variables, _() and the chat_text filter: the
-    context processors (language switcher, footer numbers, CSRF token…) and
-    the template signals of render_template were a quarter of their cost, on
-    every message. The page includes the same templates (index.html).
+    Called from here they run without the page's context (language switcher,
+    footer numbers, CSRF token…), the template signals of render_template, or
+    a new template context per fragment: the two fragments were a fifth of
+    the site's instructions per message (bench/chat_site_instructions.py).
     """
-    return current_app.jinja_env.get_template(name).render(**context)
+    return current_app.jinja_env.get_template("chat/_turn.html").module
 
 
 @bp.post("/recommencer")
