@@ -6,10 +6,11 @@ Usage (from the repository root, after bot/scripts/train.sh):
 
 Starts, in one run: the site (gunicorn, production settings, throwaway data
 dir), the real action server and Rasa with the trained model. For each level
-of concurrency, N conversations run at the same time, each sending the same
-scripted messages, directly to Rasa and through the site's /chat/api/message
-(real cookies, real CSRF token), in alternating rounds: at least 5 per way and
-level, and at least 800 messages (100 rounds at 1 conversation). Reports p50/p95 per level,
+of concurrency, N conversations are under way at every moment of a round (a
+new one starts as soon as one ends), each sending the same scripted
+messages, directly to Rasa and through the site's /chat/api/message (real
+cookies, real CSRF token, the page loaded first), in alternating rounds of 3
+seconds: at least 5 per way and level, and at least 800 messages. Reports p50/p95 per level,
 the proxy/direct ratio of the p50 and p95, Rasa's start-up time and the
 resident memory of all bot processes. Prints a Markdown table and, last, JSON.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import itertools
 import json
 import math
 import os
@@ -27,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import uuid
@@ -122,7 +125,9 @@ class Client:
         self.connection.close()
 
 
-def direct_conversation(rasa_url: str, turns: int, number: int = 0) -> list[float]:
+def direct_conversation(rasa_url: str, turns: int, number: int = 0,
+                        stop: float = math.inf) -> list[tuple[float, float]]:
+    """One conversation straight to Rasa: (start, duration) of each message sent before `stop`."""
     sender, timings = uuid.uuid4().hex, []
     # Straight to the Rasa process the site would pick: new conversations
     # take the processes in turn (webapp/chat/rasa_client.py).
@@ -130,16 +135,20 @@ def direct_conversation(rasa_url: str, turns: int, number: int = 0) -> list[floa
     try:
         for i in range(turns):
             started = time.perf_counter()
+            if started >= stop:
+                break
             status, reply = client.request("POST", "/webhooks/rest/webhook", body={
                 "sender": sender, "message": SCRIPT[i % len(SCRIPT)], "metadata": {"lang": "fr"}})
-            timings.append(time.perf_counter() - started)
+            timings.append((started, time.perf_counter() - started))
             assert status == 200 and json.loads(reply), reply[:300]
     finally:
         client.close()
     return timings
 
 
-def proxy_conversation(site_url: str, turns: int, _number: int = 0) -> list[float]:
+def proxy_conversation(site_url: str, turns: int, _number: int = 0,
+                       stop: float = math.inf) -> list[tuple[float, float]]:
+    """One conversation through the site, its page load first (not timed): (start, duration) of each message."""
     timings, client = [], Client(site_url)
     try:
         status, page = client.request("GET", "/chat")
@@ -148,9 +157,11 @@ def proxy_conversation(site_url: str, turns: int, _number: int = 0) -> list[floa
         headers = {"X-CSRFToken": token.group(1).decode()} if token else {}
         for i in range(turns):
             started = time.perf_counter()
+            if started >= stop:
+                break
             status, reply = client.request("POST", "/chat/api/message", headers=headers,
                                            body={"message": SCRIPT[i % len(SCRIPT)]})
-            timings.append(time.perf_counter() - started)
+            timings.append((started, time.perf_counter() - started))
             assert status == 200, reply[:300]
     finally:
         client.close()
@@ -216,8 +227,18 @@ def postgres_pid(database_url: str | None) -> int | None:
         return None
 
 
-def run_round(function, url: str, conversations: int, turns: int, pids=None) -> dict:
-    """One round: `conversations` at once, each `turns` messages back to back."""
+def run_round(function, url: str, conversations: int, turns: int, seconds: float, pids=None) -> dict:
+    """One round of `seconds`: `conversations` at once, all the time.
+
+    Each of the `conversations` places starts together with the others and,
+    as soon as a conversation of `turns` messages ends, starts a new one, so
+    that exactly that many are under way until the end. Only messages sent
+    before the end count; the ones under way then are awaited. Rounds that
+    ran a fixed set of conversations to their end had fewer under way in
+    their last part, and not as many in both ways (16.2 against 17.8 on
+    average at 20, from the latencies and throughput of a run): the
+    percentiles were then not both "at 20".
+    """
     # CPU per message of each server process: on a shared machine the latency
     # moves with the neighbours' load, the CPU a message costs does not.
     pids = dict(pids or {})
@@ -233,14 +254,29 @@ def run_round(function, url: str, conversations: int, turns: int, pids=None) -> 
                                 + sum(map(cpu_seconds, backends)))
         return used
 
+    # New conversations take the Rasa processes in turn, as the site's do
+    # (webapp/chat/turns.py); the direct way uses this number, the site its own.
+    numbers, numbers_lock = itertools.count(), threading.Lock()
+    start = threading.Barrier(conversations)
+
+    def place(_index: int) -> list[tuple[float, float]]:
+        start.wait()
+        stop = time.perf_counter() + seconds
+        timings = []
+        while time.perf_counter() < stop:
+            with numbers_lock:
+                number = next(numbers)
+            timings += function(url, turns, number, stop)
+        return timings
+
     before = cpu_now()
     with ThreadPoolExecutor(max_workers=conversations) as pool:
         started = time.perf_counter()
-        results = list(pool.map(lambda number: function(url, turns, number), range(conversations)))
+        results = list(pool.map(place, range(conversations)))
         elapsed = time.perf_counter() - started
     after = cpu_now()
-    return {"timings": [t for conversation in results for t in conversation], "elapsed": elapsed,
-            "cpu": {name: after[name] - before[name] for name in pids}}
+    return {"timings": [duration for place_timings in results for _, duration in place_timings],
+            "elapsed": elapsed, "cpu": {name: after[name] - before[name] for name in pids}}
 
 
 def summarize(rounds: list[dict]) -> dict:
@@ -264,13 +300,16 @@ def main() -> int:
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 20])
     parser.add_argument("--rounds", type=int, default=5,
                         help="rounds per level and way at least, alternating; percentiles are over "
-                             "all their messages (one round of 20 x 8 gives a p95 from 160 values, "
-                             "which moved by 100 ms between runs; five give 800)")
+                             "all their messages (a p95 from 160 values moved by 100 ms between "
+                             "runs)")
     parser.add_argument("--messages", type=int, default=800,
                         help="messages per level and way at least: lower levels get more rounds, "
-                             "so that their percentiles rest on as many values as at 20 (5 rounds "
-                             "at 1 conversation were 40 messages: a p95 that was the second "
-                             "slowest of them)")
+                             "so that their percentiles rest on as many values as at 20 (40 "
+                             "messages at 1 conversation gave a p95 that was the second slowest "
+                             "of them)")
+    parser.add_argument("--seconds", type=float, default=3.0,
+                        help="length of a round: the level's conversations are all under way "
+                             "during it (a new one starts when one ends)")
     parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres",
                         help="the site's database: PostgreSQL as in production (fsync on), or the "
                              "embedded SQLite; SQLite is used where PostgreSQL is not installed")
@@ -314,10 +353,13 @@ def main() -> int:
                 pids["postgres"] = [postgres_pid(database_url)]
             # Rounds alternate, so that both ways see the same background load.
             direct_rounds, proxy_rounds = [], []
-            rounds = max(args.rounds, math.ceil(args.messages / (level * args.turns)))
-            for _ in range(rounds):
-                direct_rounds.append(run_round(direct_conversation, bot.rasa_url, level, args.turns, pids))
-                proxy_rounds.append(run_round(proxy_conversation, site_url, level, args.turns, pids))
+            while len(direct_rounds) < args.rounds or min(
+                    sum(len(one["timings"]) for one in way) for way in (direct_rounds, proxy_rounds)
+            ) < args.messages:
+                direct_rounds.append(run_round(direct_conversation, bot.rasa_url, level, args.turns,
+                                               args.seconds, pids))
+                proxy_rounds.append(run_round(proxy_conversation, site_url, level, args.turns,
+                                              args.seconds, pids))
             direct, proxy = summarize(direct_rounds), summarize(proxy_rounds)
             levels[str(level)] = {
                 "direct": direct, "proxy": proxy,
