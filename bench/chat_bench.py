@@ -227,8 +227,12 @@ def postgres_pid(database_url: str | None) -> int | None:
         return None
 
 
-def run_round(function, url: str, conversations: int, turns: int, seconds: float, pids=None) -> dict:
+def run_round(function, url: str, conversations: int, turns: int, seconds: float | None,
+              pids=None) -> dict:
     """One round of `seconds`: `conversations` at once, all the time.
+
+    With `seconds` None (--mode batch, the design of stops 9 to 14), each
+    place runs one conversation to its end, and the round ends with the last.
 
     Each of the `conversations` places starts together with the others and,
     as soon as a conversation of `turns` messages ends, starts a new one, so
@@ -261,6 +265,10 @@ def run_round(function, url: str, conversations: int, turns: int, seconds: float
 
     def place(_index: int) -> list[tuple[float, float]]:
         start.wait()
+        if seconds is None:
+            with numbers_lock:
+                number = next(numbers)
+            return function(url, turns, number)
         stop = time.perf_counter() + seconds
         timings = []
         while time.perf_counter() < stop:
@@ -310,6 +318,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0,
                         help="length of a round: the level's conversations are all under way "
                              "during it (a new one starts when one ends)")
+    parser.add_argument("--mode", choices=["steady", "batch"], default="steady",
+                        help="steady: rounds of --seconds with the level's conversations always "
+                             "under way; batch: each round runs the level's conversations once, "
+                             "to their end (fewer under way in its last part), as stops 9 to 14 did")
     parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres",
                         help="the site's database: PostgreSQL as in production (fsync on), or the "
                              "embedded SQLite; SQLite is used where PostgreSQL is not installed")
@@ -356,10 +368,11 @@ def main() -> int:
             while len(direct_rounds) < args.rounds or min(
                     sum(len(one["timings"]) for one in way) for way in (direct_rounds, proxy_rounds)
             ) < args.messages:
+                seconds = args.seconds if args.mode == "steady" else None
                 direct_rounds.append(run_round(direct_conversation, bot.rasa_url, level, args.turns,
-                                               args.seconds, pids))
+                                               seconds, pids))
                 proxy_rounds.append(run_round(proxy_conversation, site_url, level, args.turns,
-                                              args.seconds, pids))
+                                              seconds, pids))
             direct, proxy = summarize(direct_rounds), summarize(proxy_rounds)
             levels[str(level)] = {
                 "direct": direct, "proxy": proxy,
@@ -380,7 +393,8 @@ def main() -> int:
         databases.close()
 
     report = {
-        "bench": "chat_round_trip", "turns_per_conversation": args.turns,
+        "bench": "chat_round_trip", "turns_per_conversation": args.turns, "mode": args.mode,
+        "round_seconds": args.seconds if args.mode == "steady" else None,
         "machine": {"cpus": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2),
                     "speed_probe_ms": [probe_before, speed_probe()]},
         "site_database": database, "rasa_processes": args.rasa_processes, "bot_startup_s": round(bot.startup_seconds, 1),
