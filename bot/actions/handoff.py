@@ -1,4 +1,4 @@
-"""Hand-off to a person: on request, after two fallbacks in a row."""
+"""Hand-off to a person: on request, after two fallbacks in a row, and first when an eviction is scheduled."""
 from typing import Any, Dict, List, Mapping, Text
 
 from rasa_sdk import Action, Tracker
@@ -57,4 +57,22 @@ class ActionHandleFallback(Action):
             offer_handoff(dispatcher, lang, calls(tracker, lang))
         else:
             dispatcher.utter_message(text=text("default", lang))
+        return []
+
+
+class ActionUrgentExpulsion(Action):
+    """The urgent answer to an eviction already scheduled, before the questions.
+
+    An action rather than a domain response: it names two helplines, and
+    when neither has a number in the directory the response sent the
+    household to the contacts page twice in one sentence; `say` does it once.
+    """
+
+    def name(self) -> Text:
+        return "action_urgent_expulsion"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        lang = lang_of(tracker)
+        dispatcher.utter_message(text=say("urgent_expulsion", lang, calls(tracker, lang)))
         return []

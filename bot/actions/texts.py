@@ -98,6 +98,12 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "fr": "Une de vos réponses pose problème : {details}. Vous pouvez recommencer en décrivant votre situation.",
         "en": "One of your answers is a problem: {details}. You can start again by describing your situation.",
     },
+    # Source: domain brief §5 (helplines; numbers and hours from the directory).
+    # The urgent answer to an eviction already scheduled, before any question.
+    "urgent_expulsion": {
+        "fr": "C'est urgent : ne restez pas seul·e. Appelez dès aujourd'hui Allô Prévention Expulsion {call_allo} ou le point-justice {call_point_justice}.{numbers_page} Je vais vous indiquer le service social de votre commune.",
+        "en": "This is urgent: do not stay alone with it. Call Allô Prévention Expulsion today {call_allo} or the point-justice {call_point_justice}.{numbers_page} I will tell you the social service for your commune.",
+    },
     "result_intro_immediate": {
         "fr": "Votre situation est urgente. Agissez aujourd'hui : appelez Allô Prévention Expulsion {call_allo} ou le point-justice {call_point_justice}.{numbers_page}",
         "en": "Your situation is urgent. Act today: call Allô Prévention Expulsion {call_allo} or the point-justice {call_point_justice}.{numbers_page}",
