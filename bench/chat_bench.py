@@ -215,6 +215,21 @@ def speed_probe() -> float:
     return round(min(once() for _ in range(5)) * 1000, 1)
 
 
+def machine_ticks() -> tuple[int, int]:
+    """(ticks the hypervisor stole from this machine, all its CPU ticks) so far (Linux /proc/stat).
+
+    A virtual machine whose host is busy gets less than its cores: the time
+    its vCPUs were ready but not run is "steal". It tells a slow phase of the
+    host from a slow phase of ours.
+    """
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    # user nice system idle iowait irq softirq steal (guest time is inside user).
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
 def postgres_pid(database_url: str | None) -> int | None:
     """The postmaster of the bench's private cluster (tests/postgres.py), if any."""
     match = re.search(r"host=([^&]+)", database_url or "")
@@ -277,14 +292,15 @@ def run_round(function, url: str, conversations: int, turns: int, seconds: float
             timings += function(url, turns, number, stop)
         return timings
 
-    before = cpu_now()
+    before, ticks_before = cpu_now(), machine_ticks()
     with ThreadPoolExecutor(max_workers=conversations) as pool:
         started = time.perf_counter()
         results = list(pool.map(place, range(conversations)))
         elapsed = time.perf_counter() - started
-    after = cpu_now()
+    after, ticks_after = cpu_now(), machine_ticks()
     return {"timings": [duration for place_timings in results for _, duration in place_timings],
-            "elapsed": elapsed, "cpu": {name: after[name] - before[name] for name in pids}}
+            "elapsed": elapsed, "cpu": {name: after[name] - before[name] for name in pids},
+            "ticks": (ticks_after[0] - ticks_before[0], ticks_after[1] - ticks_before[1])}
 
 
 def summarize(rounds: list[dict]) -> dict:
@@ -296,6 +312,8 @@ def summarize(rounds: list[dict]) -> dict:
               "mean_ms": round(statistics.mean(timings) * 1000, 1),
               "p95_ms_by_round": [round(percentile(one["timings"], 95) * 1000, 1) for one in rounds],
               "throughput_rps": round(len(timings) / sum(one["elapsed"] for one in rounds), 1)}
+    stolen, ticks = (sum(one["ticks"][i] for one in rounds) for i in (0, 1))
+    report["steal_percent"] = round(100 * stolen / ticks, 1) if ticks else None
     for name in rounds[0]["cpu"]:
         used = sum(one["cpu"][name] for one in rounds)
         report[f"{name}_cpu_ms_per_message"] = round(used / len(timings) * 1000, 1)
@@ -417,7 +435,8 @@ def main() -> int:
               f"action server {row['direct']['actions_cpu_ms_per_message']} ms, "
               f"site (proxy) {row['proxy']['site_cpu_ms_per_message']} ms, "
               f"PostgreSQL (proxy) {row['proxy'].get('postgres_cpu_ms_per_message', '-')} ms, "
-              f"load generator {row['proxy']['client_cpu_ms_per_message']} ms")
+              f"load generator {row['proxy']['client_cpu_ms_per_message']} ms; "
+              f"stolen by the host: {row['direct']['steal_percent']} % / {row['proxy']['steal_percent']} %")
     print(json.dumps(report))
     return 0
 
