@@ -198,3 +198,28 @@ def test_errors_still_reach_rasa_as_before(kept_connections):
                 await endpoint.request(json={}, method="post")
 
     asyncio.run(scenario())
+
+
+def test_what_is_alive_once_the_model_is_loaded_is_frozen(monkeypatch):
+    import asyncio
+    import gc
+    import inspect
+
+    import rasa.core.run
+
+    async def load(*args, **kwargs):
+        return "agent"
+
+    monkeypatch.setattr(rasa.core.run, "load_agent_on_start", load)
+    rasa_server.freeze_after_model_load()
+    rasa_server.freeze_after_model_load()  # installed once only
+    listener = rasa.core.run.load_agent_on_start
+    assert listener is not load and getattr(listener, "freezes_after_load", False)
+    gc.unfreeze()
+    try:
+        assert asyncio.run(listener("model", None, None, None, None)) == "agent"
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
+    # Rasa 3.6.21 registers the listener it finds in its module when it starts serving.
+    assert "partial(load_agent_on_start," in inspect.getsource(rasa.core.run.serve_application)

@@ -52,3 +52,22 @@ def test_the_site_is_served_with_its_heartbeat_in_shared_memory(served):
     # The worker's heartbeat file (an unlinked temporary file it keeps open).
     files = [os.readlink(fd) for fd in Path(f"/proc/{worker}/fd").iterdir() if fd.is_symlink()]
     assert any(f.startswith("/dev/shm/") for f in files), files
+
+
+def test_a_worker_leaves_what_the_app_loaded_out_of_full_collections():
+    import gc
+
+    from gunicorn.config import Config
+
+    from webapp import gunicorn_conf
+
+    gc.unfreeze()
+    try:
+        assert gc.get_freeze_count() == 0
+        # gunicorn knows the hook by this name and calls it once the worker has loaded the app.
+        config = Config()
+        config.set("post_worker_init", gunicorn_conf.post_worker_init)
+        config.post_worker_init(None)
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
