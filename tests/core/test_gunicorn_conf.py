@@ -57,16 +57,25 @@ def test_the_site_is_served_with_its_heartbeat_in_shared_memory(served):
 def test_a_worker_leaves_what_the_app_loaded_out_of_full_collections():
     import gc
 
-    from gunicorn.config import Config
+    from gunicorn.app.base import Application
 
-    from webapp import gunicorn_conf
+    class Loader(Application):
+        def load_config(self):
+            # As `--config python:webapp.gunicorn_conf` does: names gunicorn
+            # does not know are ignored, so a misspelt hook would never run.
+            self.load_config_from_module_name_or_filename("python:webapp.gunicorn_conf")
 
+        def init(self, parser, opts, args):
+            return None
+
+        def load(self):
+            return None
+
+    config = Loader().cfg
     gc.unfreeze()
     try:
         assert gc.get_freeze_count() == 0
-        # gunicorn knows the hook by this name and calls it once the worker has loaded the app.
-        config = Config()
-        config.set("post_worker_init", gunicorn_conf.post_worker_init)
+        # gunicorn calls it in each worker once the app is loaded (Worker.init_process).
         config.post_worker_init(None)
         assert gc.get_freeze_count() > 1000
     finally:
