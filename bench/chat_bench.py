@@ -320,6 +320,18 @@ def summarize(rounds: list[dict]) -> dict:
     return report
 
 
+def cpu_ratio(direct: dict, proxy: dict) -> float:
+    """CPU a message costs all processes through the site, over the same straight to Rasa.
+
+    With the two cores saturated (10 and 20 conversations sent back to back)
+    the latency ratio follows it; unlike latency it hardly moves with the
+    machine's speed (docs/performance.md, stops 15 to 17).
+    """
+    def total(way: dict) -> float:
+        return sum(value for key, value in way.items() if key.endswith("_cpu_ms_per_message"))
+    return round(total(proxy) / total(direct), 2)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=8, help="messages per conversation")
@@ -399,6 +411,7 @@ def main() -> int:
                 # What the site adds to a message, in time: the ratio's
                 # numerator moves with Rasa's speed, this does not.
                 "added_p50_ms": round(proxy["p50_ms"] - direct["p50_ms"], 1),
+                "cpu_ratio": cpu_ratio(direct, proxy),
             }
         memory_loaded = bot_processes.resident_memory_mb(bot.pids())
     finally:
@@ -436,6 +449,7 @@ def main() -> int:
               f"site (proxy) {row['proxy']['site_cpu_ms_per_message']} ms, "
               f"PostgreSQL (proxy) {row['proxy'].get('postgres_cpu_ms_per_message', '-')} ms, "
               f"load generator {row['proxy']['client_cpu_ms_per_message']} ms; "
+              f"all processes through the site over direct: {row['cpu_ratio']}; "
               f"stolen by the host: {row['direct']['steal_percent']} % / {row['proxy']['steal_percent']} %")
     print(json.dumps(report))
     return 0
