@@ -56,6 +56,12 @@ class Config:
     # Longest chat message accepted, in characters, and messages per minute per session.
     CHAT_MAX_MESSAGE_LENGTH: int = 500
     CHAT_RATE_LIMIT_PER_MINUTE: int = 20
+    # Rasa's SQL tracker store (production), as an SQLAlchemy URL for the site's
+    # drivers (postgresql+psycopg://…): its conversations are deleted
+    # CHAT_RETENTION_HOURS after their last message (`flask retention
+    # conversations`). Empty: the in-memory store, nothing kept after Rasa stops.
+    RASA_TRACKER_DB_URL: str = ""
+    CHAT_RETENTION_HOURS: int = 24
     # Outgoing e-mail.
     SMTP_HOST: str = "localhost"
     SMTP_PORT: int = 25

@@ -9,3 +9,4 @@ from flask import Blueprint
 bp = Blueprint("chat", __name__, url_prefix="/chat")
 
 from webapp.chat import views  # noqa: E402,F401  (routes attach to bp)
+from webapp.chat import cli  # noqa: E402,F401  (`flask retention conversations`)

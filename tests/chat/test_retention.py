@@ -1,0 +1,89 @@
+"""The assistant's conversations in Rasa's SQL tracker store are deleted once idle for CHAT_RETENTION_HOURS."""
+from __future__ import annotations
+
+import time
+
+import sqlalchemy as sa
+
+from tests.helpers import make_test_app
+from webapp.chat.retention import purge_conversations
+
+HOUR = 3600
+# Rasa 3.6.21's SQLTrackerStore table (rasa/core/tracker_store.py, SQLEvent);
+# bot/tests/test_tracker_store_retention.py checks it against Rasa itself.
+_METADATA = sa.MetaData()
+EVENTS = sa.Table(
+    "events", _METADATA,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("type_name", sa.String(255), nullable=False),
+    sa.Column("timestamp", sa.Float),
+    sa.Column("intent_name", sa.String(255)),
+    sa.Column("action_name", sa.String(255)),
+    sa.Column("data", sa.Text),
+)
+
+
+def _store(url: str, now: float) -> None:
+    """Three conversations: idle 30 hours; idle 1 hour; begun 40 hours ago and still going 2 hours ago."""
+    engine = sa.create_engine(url)
+    _METADATA.create_all(engine)
+    rows = [("old", now - 31 * HOUR), ("old", now - 30 * HOUR),
+            ("recent", now - 1 * HOUR),
+            ("long", now - 40 * HOUR), ("long", now - 2 * HOUR)]
+    with engine.begin() as connection:
+        connection.execute(EVENTS.insert(), [
+            {"sender_id": sender, "type_name": "user", "timestamp": stamp,
+             "data": '{"text": "je dois 2000e a mon proprio"}'} for sender, stamp in rows])
+    engine.dispose()
+
+
+def _senders(url: str) -> list[tuple[str, int]]:
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        found = connection.execute(sa.select(EVENTS.c.sender_id, sa.func.count())
+                                   .group_by(EVENTS.c.sender_id).order_by(EVENTS.c.sender_id)).all()
+    engine.dispose()
+    return [tuple(row) for row in found]
+
+
+def test_only_conversations_idle_longer_than_the_delay_are_deleted(database_url):
+    now = time.time()
+    _store(database_url, now)
+    assert purge_conversations(database_url, 24, now=now) == 1
+    # A conversation begun long ago keeps all its events while it goes on.
+    assert _senders(database_url) == [("long", 2), ("recent", 1)]
+    assert purge_conversations(database_url, 24, now=now) == 0
+    # Exactly 24 hours idle is not more than 24 hours.
+    assert purge_conversations(database_url, 24, now=now + 23 * HOUR) == 1
+    assert purge_conversations(database_url, 24, now=now + 23 * HOUR + 1) == 1
+    assert _senders(database_url) == []
+
+
+def test_a_store_rasa_has_not_written_to_yet_has_nothing_to_delete(tmp_path):
+    assert purge_conversations(f"sqlite:///{tmp_path / 'empty.sqlite3'}", 24) == 0
+
+
+def test_the_command_runs_with_the_other_retention_rules(tmp_path):
+    url = f"sqlite:///{tmp_path / 'rasa.sqlite3'}"
+    _store(url, time.time())
+    runner = make_test_app(tmp_path, RASA_TRACKER_DB_URL=url, CHAT_RETENTION_HOURS=12).test_cli_runner()
+    result = runner.invoke(args=["retention", "conversations"])
+    assert result.exit_code == 0 and "deleted 1 conversations" in result.output
+    result = runner.invoke(args=["retention", "all"])
+    assert result.exit_code == 0
+    assert "deleted 0 conversations" in result.output and "anonymised 0 cases" in result.output
+    assert _senders(url) == [("long", 2), ("recent", 1)]
+
+
+def test_without_a_tracker_store_database_the_command_says_so(tmp_path):
+    result = make_test_app(tmp_path).test_cli_runner().invoke(args=["retention", "conversations"])
+    assert result.exit_code == 0 and "in-memory tracker store" in result.output
+
+
+def test_the_settings_come_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("RASA_TRACKER_DB_URL", "postgresql+psycopg://rasa@/rasa")
+    monkeypatch.setenv("CHAT_RETENTION_HOURS", "6")
+    app = make_test_app(tmp_path)
+    assert app.config["RASA_TRACKER_DB_URL"] == "postgresql+psycopg://rasa@/rasa"
+    assert app.config["CHAT_RETENTION_HOURS"] == 6
