@@ -87,3 +87,16 @@ def test_the_settings_come_from_the_environment(monkeypatch, tmp_path):
     app = make_test_app(tmp_path)
     assert app.config["RASA_TRACKER_DB_URL"] == "postgresql+psycopg://rasa@/rasa"
     assert app.config["CHAT_RETENTION_HOURS"] == 6
+
+
+def test_the_chat_page_says_how_long_messages_are_kept_when_a_rule_deletes_them(tmp_path):
+    client = make_test_app(tmp_path, RASA_TRACKER_DB_URL=f"sqlite:///{tmp_path / 'rasa.sqlite3'}",
+                           CHAT_RETENTION_HOURS=24).test_client()
+    assert "Vos messages sont effacés après 24 h sans nouveau message." in client.get("/chat").get_data(as_text=True)
+    english = client.get("/chat", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Your messages are deleted after 24 hours without a new message." in english
+
+
+def test_with_the_in_memory_store_the_page_promises_no_delay(tmp_path):
+    page = make_test_app(tmp_path).test_client().get("/chat").get_data(as_text=True)
+    assert "Vos messages sont effacés" not in page
