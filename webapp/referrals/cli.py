@@ -68,7 +68,7 @@ def outbox_purge_command():
 @with_appcontext
 def all_command(ctx):
     """Run every retention rule (other areas add theirs to this group: webapp/chat/cli.py)."""
-    for name, command in sorted(retention_cli.commands.items()):
+    for _name, command in sorted(retention_cli.commands.items()):
         if command is not ctx.command:
             ctx.invoke(command)
 
