@@ -100,3 +100,35 @@ def test_the_chat_page_says_how_long_messages_are_kept_when_a_rule_deletes_them(
 def test_with_the_in_memory_store_the_page_promises_no_delay(tmp_path):
     page = make_test_app(tmp_path).test_client().get("/chat").get_data(as_text=True)
     assert "Vos messages sont effacés" not in page
+
+
+def _chat_id(client) -> str:
+    assert client.get("/chat").status_code == 200
+    with client.session_transaction() as session:
+        return session["chat"]["id"]
+
+
+def test_restarting_deletes_the_conversation_from_rasas_store_at_once(tmp_path):
+    url = f"sqlite:///{tmp_path / 'rasa.sqlite3'}"
+    _store(url, time.time())
+    client = make_test_app(tmp_path, RASA_TRACKER_DB_URL=url).test_client()
+    mine = _chat_id(client)
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(EVENTS.insert(), [{"sender_id": mine, "type_name": "user", "timestamp": time.time(),
+                                              "data": '{"text": "bonjour"}'}] * 3)
+    engine.dispose()
+    assert client.post("/chat/recommencer").status_code == 303
+    assert _senders(url) == [("long", 2), ("old", 2), ("recent", 1)]
+    assert _chat_id(client) != mine
+
+
+def test_restarting_with_the_store_unreachable_still_restarts(tmp_path, caplog):
+    from tests.chat.bot_processes import free_port
+
+    url = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/rasa"
+    client = make_test_app(tmp_path, RASA_TRACKER_DB_URL=url).test_client()
+    mine = _chat_id(client)
+    assert client.post("/chat/recommencer").status_code == 303
+    assert _chat_id(client) != mine
+    assert "not deleted from Rasa's store" in caplog.text

@@ -5,8 +5,9 @@ import secrets
 import time
 
 from flask import current_app, session
+from sqlalchemy.exc import SQLAlchemyError
 
-from webapp.chat import turns
+from webapp.chat import retention, turns
 
 SESSION_KEY = "chat"
 # What the referral form and the detailed-situation page read (webapp.referrals.prefill).
@@ -36,7 +37,16 @@ def save(chat: dict) -> None:
 
 
 def restart() -> None:
-    session.pop(SESSION_KEY, None)
+    """Forget this browser's conversation: in the session, and in Rasa's SQL tracker store when the site knows it."""
+    chat = session.pop(SESSION_KEY, None)
+    url = current_app.config.get("RASA_TRACKER_DB_URL")
+    if url and isinstance(chat, dict) and chat.get("id"):
+        try:
+            retention.forget_conversation(url, str(chat["id"]))
+        except SQLAlchemyError as exc:
+            # The household still gets a new conversation; the retention rule
+            # deletes the old one later.
+            current_app.logger.warning("chat: conversation not deleted from Rasa's store: %s", exc)
 
 
 def max_length() -> int:

@@ -9,7 +9,8 @@ expires after SESSION_LIFETIME_MINUTES. Rasa's in-memory store, the embedded
 default, forgets them when Rasa stops; its SQL tracker store, which
 production uses (README), would keep them for ever. So a conversation is
 deleted CHAT_RETENTION_HOURS after its last event (`flask retention
-conversations`, in `flask retention all`).
+conversations`, in `flask retention all`), and at once when the household
+presses "Effacer la conversation et recommencer" (`forget_conversation`).
 
 The table is Rasa 3.6.21's SQLTrackerStore `events`: one row per event,
 `sender_id` the conversation, `timestamp` in seconds since the epoch. The
@@ -44,5 +45,17 @@ def purge_conversations(database_url: str, hours: int, now: float | None = None)
             for start in range(0, len(senders), BATCH):
                 connection.execute(_DELETE, {"senders": senders[start:start + BATCH]})
         return len(senders)
+    finally:
+        engine.dispose()
+
+
+def forget_conversation(database_url: str, sender_id: str) -> int:
+    """Delete one conversation's events now; return how many rows went."""
+    engine = create_engine(database_url)
+    try:
+        if not inspect(engine).has_table(TABLE):
+            return 0
+        with engine.begin() as connection:
+            return connection.execute(_DELETE, {"senders": [sender_id]}).rowcount
     finally:
         engine.dispose()
