@@ -19,6 +19,7 @@ this reading against Rasa's own store.
 """
 from __future__ import annotations
 
+import contextlib
 import time
 
 from sqlalchemy import bindparam, create_engine, inspect, text
@@ -32,30 +33,35 @@ _DELETE = text(f"DELETE FROM {TABLE} WHERE sender_id IN :senders").bindparams(
 BATCH = 500
 
 
-def purge_conversations(database_url: str, hours: int, now: float | None = None) -> int:
-    """Delete every conversation whose last event is more than `hours` old; return how many."""
-    cutoff = (time.time() if now is None else now) - hours * 3600
+@contextlib.contextmanager
+def _store(database_url: str):
+    """A transaction on Rasa's store, or None while Rasa has not created its table."""
     engine = create_engine(database_url)
     try:
         if not inspect(engine).has_table(TABLE):
-            # Rasa has not stored anything there yet.
-            return 0
+            yield None
+            return
         with engine.begin() as connection:
-            senders = connection.execute(_IDLE, {"cutoff": cutoff}).scalars().all()
-            for start in range(0, len(senders), BATCH):
-                connection.execute(_DELETE, {"senders": senders[start:start + BATCH]})
-        return len(senders)
+            yield connection
     finally:
         engine.dispose()
+
+
+def purge_conversations(database_url: str, hours: int, now: float | None = None) -> int:
+    """Delete every conversation whose last event is more than `hours` old; return how many."""
+    cutoff = (time.time() if now is None else now) - hours * 3600
+    with _store(database_url) as connection:
+        if connection is None:
+            return 0
+        senders = connection.execute(_IDLE, {"cutoff": cutoff}).scalars().all()
+        for start in range(0, len(senders), BATCH):
+            connection.execute(_DELETE, {"senders": senders[start:start + BATCH]})
+        return len(senders)
 
 
 def forget_conversation(database_url: str, sender_id: str) -> int:
     """Delete one conversation's events now; return how many rows went."""
-    engine = create_engine(database_url)
-    try:
-        if not inspect(engine).has_table(TABLE):
+    with _store(database_url) as connection:
+        if connection is None:
             return 0
-        with engine.begin() as connection:
-            return connection.execute(_DELETE, {"senders": [sender_id]}).rowcount
-    finally:
-        engine.dispose()
+        return connection.execute(_DELETE, {"senders": [sender_id]}).rowcount
