@@ -17,6 +17,12 @@ if [ -z "${RASA_URL:-}" ]; then
   RASA_URL=$(printf "http://$HOST:%s," "${rasa_ports[@]}"); RASA_URL=${RASA_URL%,}
 fi
 export RASA_URL
+# How long an idle conversation is kept: the site's setting (webapp/config.py),
+# read by Rasa's in-memory tracker store too (bot/addons/idle_tracker_store.py).
+if [ -z "${CHAT_RETENTION_HOURS:-}" ]; then
+  CHAT_RETENTION_HOURS=$(.venv/bin/python -c 'from webapp.config import Config; print(Config.CHAT_RETENTION_HOURS)')
+fi
+export CHAT_RETENTION_HOURS
 mkdir -p instance/logs
 pids=()
 

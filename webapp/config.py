@@ -59,7 +59,8 @@ class Config:
     # Rasa's SQL tracker store (production), as an SQLAlchemy URL for the site's
     # drivers (postgresql+psycopg://…): its conversations are deleted
     # CHAT_RETENTION_HOURS after their last message (`flask retention
-    # conversations`). Empty: the in-memory store, nothing kept after Rasa stops.
+    # conversations`). Empty: the in-memory store, which deletes them itself
+    # (bot/addons/idle_tracker_store.py; the launchers pass it this setting).
     RASA_TRACKER_DB_URL: str = ""
     CHAT_RETENTION_HOURS: int = 24
     # Outgoing e-mail.

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import requests
 
+from webapp.config import Config
+
 ROOT = Path(__file__).resolve().parents[2]
 BOT_DIR = ROOT / "bot"
 BOT_PYTHON = BOT_DIR / ".venv" / "bin" / "python"
@@ -26,6 +28,15 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def project_endpoints(actions_port: int) -> str:
+    """bot/endpoints.yml as `make run` reads it (its tracker store too), with this action server's port."""
+    text = (BOT_DIR / "endpoints.yml").read_text(encoding="utf-8")
+    served = "http://127.0.0.1:5055/webhook"
+    if served not in text:
+        raise RuntimeError(f"bot/endpoints.yml no longer names the action server as {served}")
+    return text.replace(served, f"http://127.0.0.1:{actions_port}/webhook")
 
 
 def bot_available() -> str | None:
@@ -64,14 +75,27 @@ class BotProcesses:
                 process.kill()
 
 
+def _check_tracker_store(bot: BotProcesses, ports: list[int]) -> None:
+    # Rasa falls back to its own in-memory store, which keeps every
+    # conversation, with only a warning when endpoints.yml's type cannot be
+    # imported: the tests must not run on another store than `make run`'s.
+    for port in ports:
+        log = (bot.log_dir / f"rasa-{port}.log").read_text(encoding="utf-8", errors="replace")
+        if "Using `InMemoryTrackerStore` instead" in log:
+            bot.stop()
+            raise RuntimeError(f"Rasa did not load the tracker store of bot/endpoints.yml; see {bot.log_dir}")
+
+
 def start(webapp_api_url: str, timeout: float = 300.0, rasa_processes: int = 1) -> BotProcesses:
     """Start the action server and Rasa (one process or more); return once every Rasa answers."""
     rasa_ports, actions_port = [free_port() for _ in range(rasa_processes)], free_port()
     log_dir = Path(tempfile.mkdtemp(prefix="rcs-bot-"))
     endpoints = log_dir / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    endpoints.write_text(project_endpoints(actions_port))
     env = dict(os.environ, WEBAPP_API_URL=webapp_api_url, RASA_TELEMETRY_ENABLED="false",
-               TF_CPP_MIN_LOG_LEVEL="3", LOG_LEVEL="WARNING", SANIC_ACCESS_LOG="false")
+               TF_CPP_MIN_LOG_LEVEL="3", LOG_LEVEL="WARNING", SANIC_ACCESS_LOG="false",
+               CHAT_RETENTION_HOURS=os.environ.get("CHAT_RETENTION_HOURS")
+               or str(Config.CHAT_RETENTION_HOURS))
     started = time.monotonic()
     actions = subprocess.Popen(
         [str(BOT_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
@@ -101,6 +125,7 @@ def start(webapp_api_url: str, timeout: float = 300.0, rasa_processes: int = 1) 
                     waiting.remove(url)
             if not waiting:
                 bot.startup_seconds = time.monotonic() - started
+                _check_tracker_store(bot, rasa_ports)
                 return bot
         except (requests.RequestException, ValueError):
             pass

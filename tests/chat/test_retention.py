@@ -1,12 +1,17 @@
-"""The assistant's conversations in Rasa's SQL tracker store are deleted once idle for CHAT_RETENTION_HOURS."""
+"""The assistant's conversations in Rasa's SQL tracker store are deleted once idle for CHAT_RETENTION_HOURS.
+
+The in-memory store deletes them itself (bot/tests/test_idle_tracker_store.py).
+"""
 from __future__ import annotations
 
+import ast
 import time
 
 import sqlalchemy as sa
 
 from tests.helpers import make_test_app
 from webapp.chat.retention import purge_conversations
+from webapp.config import ROOT, Config
 
 HOUR = 3600
 # Rasa 3.6.21's SQLTrackerStore table (rasa/core/tracker_store.py, SQLEvent);
@@ -76,9 +81,19 @@ def test_the_command_runs_with_the_other_retention_rules(tmp_path):
     assert _senders(url) == [("long", 2), ("recent", 1)]
 
 
-def test_without_a_tracker_store_database_the_command_says_so(tmp_path):
+def test_without_a_tracker_store_database_the_command_says_who_deletes_them(tmp_path):
     result = make_test_app(tmp_path).test_cli_runner().invoke(args=["retention", "conversations"])
-    assert result.exit_code == 0 and "in-memory tracker store" in result.output
+    assert result.exit_code == 0 and "in-memory tracker store deletes" in result.output
+
+
+def test_the_in_memory_stores_default_delay_is_the_sites():
+    # The bot's environment cannot import the site: its store keeps the same
+    # default for `rasa` commands run by hand, and the launchers pass the
+    # site's setting (tests/chat/bot_processes.py, tools/run_all.sh).
+    source = (ROOT / "bot" / "addons" / "idle_tracker_store.py").read_text(encoding="utf-8")
+    defaults = [node.value.value for node in ast.parse(source).body
+                if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["DEFAULT_IDLE_HOURS"]]
+    assert defaults == [Config.CHAT_RETENTION_HOURS]
 
 
 def test_the_settings_come_from_the_environment(monkeypatch, tmp_path):
@@ -89,7 +104,7 @@ def test_the_settings_come_from_the_environment(monkeypatch, tmp_path):
     assert app.config["CHAT_RETENTION_HOURS"] == 6
 
 
-def test_the_chat_page_says_how_long_messages_are_kept_when_a_rule_deletes_them(tmp_path):
+def test_the_chat_page_says_how_long_messages_are_kept(tmp_path):
     client = make_test_app(tmp_path, RASA_TRACKER_DB_URL=f"sqlite:///{tmp_path / 'rasa.sqlite3'}",
                            CHAT_RETENTION_HOURS=24).test_client()
     assert "Vos messages sont effacés après 24 h sans nouveau message." in client.get("/chat").get_data(as_text=True)
@@ -97,9 +112,12 @@ def test_the_chat_page_says_how_long_messages_are_kept_when_a_rule_deletes_them(
     assert "Your messages are deleted after 24 hours without a new message." in english
 
 
-def test_with_the_in_memory_store_the_page_promises_no_delay(tmp_path):
-    page = make_test_app(tmp_path).test_client().get("/chat").get_data(as_text=True)
-    assert "Vos messages sont effacés" not in page
+def test_with_the_in_memory_store_the_page_says_the_same_delay_in_the_right_number(tmp_path):
+    # The embedded store deletes idle conversations too (bot/addons/idle_tracker_store.py).
+    client = make_test_app(tmp_path, CHAT_RETENTION_HOURS=1).test_client()
+    assert "Vos messages sont effacés après 1 h sans nouveau message." in client.get("/chat").get_data(as_text=True)
+    english = client.get("/chat", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Your messages are deleted after 1 hour without a new message." in english
 
 
 def _chat_id(client) -> str:

@@ -13,8 +13,8 @@ def conversations_command():
     """Delete the assistant's conversations idle for CHAT_RETENTION_HOURS (Rasa's SQL tracker store)."""
     url = current_app.config["RASA_TRACKER_DB_URL"]
     if not url:
-        click.echo("no RASA_TRACKER_DB_URL: Rasa's in-memory tracker store keeps conversations "
-                   "only while Rasa runs")
+        click.echo("no RASA_TRACKER_DB_URL: Rasa's in-memory tracker store deletes the conversations "
+                   "idle for CHAT_RETENTION_HOURS itself (bot/addons/idle_tracker_store.py)")
         return
     count = purge_conversations(url, current_app.config["CHAT_RETENTION_HOURS"])
     click.echo(f"deleted {count} conversations")

@@ -87,18 +87,12 @@ def _page(chat: dict, status: int = 200, error: str | None = None, draft: str = 
     return render_template(
         "chat/index.html", log=chat["log"], buttons=conversation.last_buttons(chat),
         labels=chat_labels(), error=error, draft=draft, unavailable=unavailable,
-        max_length=conversation.max_length(), retention_hours=_retention_hours(),
+        max_length=conversation.max_length(),
+        # How long Rasa keeps an idle conversation: its SQL store by `flask
+        # retention conversations`, its in-memory store by itself
+        # (bot/addons/idle_tracker_store.py).
+        retention_hours=int(current_app.config["CHAT_RETENTION_HOURS"]),
     ), status
-
-
-def _retention_hours() -> int | None:
-    """How long Rasa keeps an idle conversation, when a rule deletes it (webapp/chat/retention.py).
-
-    With the in-memory tracker store nothing deletes it at a set time, so the
-    page promises nothing.
-    """
-    config = current_app.config
-    return int(config["CHAT_RETENTION_HOURS"]) if config.get("RASA_TRACKER_DB_URL") else None
 
 
 @bp.get("")

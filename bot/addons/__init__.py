@@ -1,0 +1,1 @@
+"""Custom parts that Rasa loads by module path (endpoints.yml)."""
