@@ -13,6 +13,10 @@ cookies, real CSRF token, the page loaded first), in alternating rounds of 3
 seconds: at least 5 per way and level, and at least 800 messages. Reports p50/p95 per level,
 the proxy/direct ratio of the p50 and p95, Rasa's start-up time and the
 resident memory of all bot processes. Prints a Markdown table and, last, JSON.
+
+`--proxy flask-floor` or `--proxy wsgi-floor` serves the proxy way with a
+stand-in of bench/chat_floor_app.py instead of the site: what the ratio is
+on the same stack with nothing of the site's own.
 """
 from __future__ import annotations
 
@@ -63,13 +67,20 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+# What serves the chat in the proxy way: the site, or a floor of the same
+# stack with nothing of the site's own (bench/chat_floor_app.py).
+PROXIES = {"site": "webapp:create_app()", "flask-floor": "chat_floor_app:flask_floor",
+           "wsgi-floor": "chat_floor_app:wsgi_floor"}
+
+
 def start_site(data_dir: Path, rasa_url: str, database_url: str | None = None,
-               workers: int = 2, threads: int = 24) -> tuple[subprocess.Popen, str]:
+               workers: int = 2, threads: int = 24, proxy: str = "site") -> tuple[subprocess.Popen, str]:
     port = bot_processes.free_port()
     env = dict(os.environ, RCS_ENV="production", SECRET_KEY=secrets.token_hex(32),
                DATABASE_URL=database_url or f"sqlite:///{data_dir / 'bench.sqlite3'}",
                SEARCH_INDEX_PATH=str(data_dir / "search.sqlite3"), RASA_URL=rasa_url,
-               RASA_TIMEOUT="10", CHAT_RATE_LIMIT_PER_MINUTE="100000")
+               RASA_TIMEOUT="10", CHAT_RATE_LIMIT_PER_MINUTE="100000",
+               FLOOR_DATABASE_URL=(database_url or "").replace("postgresql+psycopg://", "postgresql://"))
     subprocess.run([sys.executable, "-m", "flask", "--app", "webapp:create_app", "db", "upgrade"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     process = subprocess.Popen(
@@ -77,7 +88,7 @@ def start_site(data_dir: Path, rasa_url: str, database_url: str | None = None,
         # (webapp/gunicorn_conf.py); workers and threads as asked.
         [sys.executable, "-m", "gunicorn", "--config", "python:webapp.gunicorn_conf",
          "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
-         "--log-level", "warning", "webapp:create_app()"],
+         "--log-level", "warning", "--pythonpath", str(ROOT / "bench"), PROXIES[proxy]],
         cwd=ROOT, env=env, stdout=open(data_dir / "gunicorn.log", "w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
@@ -360,6 +371,9 @@ def main() -> int:
     parser.add_argument("--site-workers", type=int, default=2, help="gunicorn workers of the site")
     parser.add_argument("--site-threads", type=int, default=24,
                         help="gunicorn threads per worker (make run's setting)")
+    parser.add_argument("--proxy", choices=sorted(PROXIES), default="site",
+                        help="what serves the proxy way: the site, or one of the floors of "
+                             "bench/chat_floor_app.py (flask-floor needs PostgreSQL)")
     args = parser.parse_args()
     reason = bot_processes.bot_available()
     if reason:
@@ -370,6 +384,8 @@ def main() -> int:
     databases = contextlib.ExitStack()
     database_url = databases.enter_context(postgres_server(fsync=True)) if args.database == "postgres" else None
     database = "postgres" if database_url else "sqlite"
+    if args.proxy == "flask-floor" and not database_url:
+        raise SystemExit("--proxy flask-floor keeps its sessions in PostgreSQL, which is not installed here")
     # The site comes first: the action server needs its API; Rasa's URL is
     # only known after start, so the site is pointed at it through a second start.
     site_for_actions, api_url = start_site(data_dir, "http://127.0.0.1:9", database_url)
@@ -378,7 +394,7 @@ def main() -> int:
     try:
         bot = bot_processes.start(api_url, rasa_processes=args.rasa_processes)
         site, site_url = start_site(data_dir, bot.rasa_url, database_url,
-                                    workers=args.site_workers, threads=args.site_threads)
+                                    workers=args.site_workers, threads=args.site_threads, proxy=args.proxy)
         memory_idle = bot_processes.resident_memory_mb(bot.pids())
         # Warm-up: the first messages of each process load lazy parts of Rasa,
         # and the first page of each gunicorn worker compiles its templates.
@@ -428,7 +444,7 @@ def main() -> int:
         "round_seconds": args.seconds if args.mode == "steady" else None,
         "machine": {"cpus": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2),
                     "speed_probe_ms": [probe_before, speed_probe()]},
-        "site_database": database, "rasa_processes": args.rasa_processes, "bot_startup_s": round(bot.startup_seconds, 1),
+        "proxy": args.proxy, "site_database": database, "rasa_processes": args.rasa_processes, "bot_startup_s": round(bot.startup_seconds, 1),
         "bot_rss_mb_idle": round(memory_idle), "bot_rss_mb_after_load": round(memory_loaded),
         "levels": levels,
     }

@@ -70,7 +70,11 @@ def _connection(url: str, timeout: float) -> tuple[KeptConnection, str]:
 def send(conversation_id: str, process: int, text: str, lang: str) -> list[dict]:
     """Send one user message; return the bot's messages (text, buttons, custom)."""
     url = rasa_url_for(process, current_app.config.get("RASA_URL", "http://127.0.0.1:5005"))
-    timeout = float(current_app.config.get("RASA_TIMEOUT", 5.0))
+    return send_to(url, float(current_app.config.get("RASA_TIMEOUT", 5.0)), conversation_id, text, lang)
+
+
+def send_to(url: str, timeout: float, conversation_id: str, text: str, lang: str) -> list[dict]:
+    """`send` to the Rasa process at `url`, outside any app (bench/chat_floor_app.py uses it too)."""
     body = json_codec.dumps_bytes({"sender": conversation_id, "message": text, "metadata": {"lang": lang}})
     connection, path = _connection(url, timeout)
     try:
