@@ -46,8 +46,11 @@ trap 'stop_all; exit 130' INT TERM
 (cd bot && SANIC_HOST=$HOST exec setsid .venv/bin/python -m rasa_sdk --actions actions -p "$ACTIONS_PORT" \
    >../instance/logs/actions.log 2>&1) &
 pids+=($!)
+# Rasa's HTTP API stays off: the site needs only the REST channel, and the
+# API, without a token, would let any local process read a household's
+# conversation or replace the model.
 for port in "${rasa_ports[@]}"; do
-  (cd bot && exec setsid .venv/bin/python scripts/rasa_server.py run -i "$HOST" -p "$port" --enable-api \
+  (cd bot && exec setsid .venv/bin/python scripts/rasa_server.py run -i "$HOST" -p "$port" \
      --model models --endpoints endpoints.yml --credentials credentials.yml \
      >"../instance/logs/rasa-$port.log" 2>&1) &
   pids+=($!)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import requests
 
+from tests.chat import bot_processes
+
 
 def say(client, message=None, button=None):
     body = {"button": button} if button is not None else {"message": message}
@@ -130,3 +132,12 @@ def test_no_javascript_conversation_re_renders_the_log(chat_app):
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "assistant automatique" in page and 'role="log"' in page
+
+
+def test_rasas_http_api_is_not_served(real_bot):
+    """Only the REST channel: Rasa's HTTP API, without a token, would hand any
+    local process the households' conversations and the model."""
+    answer = requests.get(f"{real_bot.rasa_urls[0]}/conversations/readiness-probe/tracker", timeout=10)
+    assert answer.status_code == 404
+    launcher = (bot_processes.ROOT / "tools" / "run_all.sh").read_text(encoding="utf-8")
+    assert "scripts/rasa_server.py run" in launcher and "--enable-api" not in launcher
