@@ -79,8 +79,7 @@ def start_site(data_dir: Path, rasa_url: str, database_url: str | None = None,
     env = dict(os.environ, RCS_ENV="production", SECRET_KEY=secrets.token_hex(32),
                DATABASE_URL=database_url or f"sqlite:///{data_dir / 'bench.sqlite3'}",
                SEARCH_INDEX_PATH=str(data_dir / "search.sqlite3"), RASA_URL=rasa_url,
-               RASA_TIMEOUT="10", CHAT_RATE_LIMIT_PER_MINUTE="100000",
-               FLOOR_DATABASE_URL=(database_url or "").replace("postgresql+psycopg://", "postgresql://"))
+               RASA_TIMEOUT="10", CHAT_RATE_LIMIT_PER_MINUTE="100000")
     subprocess.run([sys.executable, "-m", "flask", "--app", "webapp:create_app", "db", "upgrade"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     process = subprocess.Popen(

@@ -2,9 +2,10 @@
 
 `chat_bench.py --proxy flask-floor` serves the chat through `flask_floor`:
 Flask under the same gunicorn settings, the session row of table web_session
-read and written through psycopg as the site does (autocommit, no wait for
-the disk), the same client to Rasa (webapp/chat/kept_http.py), the same
-choice of Rasa process, and JSON. Nothing else: no CSRF check (only the
+read and written by the site's own store (webapp/sessions.py) on the site's
+own connections (webapp/db_direct.py: autocommit, no wait for the disk), the
+site's own client to Rasa (webapp/chat/rasa_client.py), the same choice of
+Rasa process, and JSON. Nothing else: no CSRF check (only the
 token compared), no languages, no security headers, no log rendered, a
 one-line page. `--proxy wsgi-floor` serves it through `wsgi_floor`: a bare
 WSGI function under gunicorn, the conversation in a cookie, no database.
@@ -15,30 +16,35 @@ benchmark stand-ins, never served: no check a real page needs is here.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import secrets
-import threading
+from datetime import datetime, timedelta, timezone
 
-import psycopg
+import sqlalchemy
 from flask import Flask, make_response, request
 
 from webapp import json_codec
 from webapp.chat.rasa_client import rasa_url_for, send_to
-from webapp.sessions import COOKIE_NAME
+from webapp.config import Config
+from webapp.db_direct import DirectConnections
+from webapp.sessions import COOKIE_NAME, _PsycopgStore
 
 RASA_URL = os.environ.get("RASA_URL", "")
 _turn = itertools.count()
-_local = threading.local()
 PAGE = '<input type="hidden" name="csrf_token" value="{token}">'
 
 
-def _database():
-    connection = getattr(_local, "database", None)
-    if connection is None:
-        connection = _local.database = psycopg.connect(os.environ["FLOOR_DATABASE_URL"], autocommit=True)
-        connection.execute("SET synchronous_commit = off")
-    return connection
+@functools.cache
+def _sessions() -> _PsycopgStore:
+    engine = sqlalchemy.create_engine(os.environ["DATABASE_URL"])
+    return _PsycopgStore(DirectConnections(engine, Config.DB_POOL_SIZE))
+
+
+def _write(sid: str, data: dict, new: bool) -> None:
+    expires = datetime.now(timezone.utc) + timedelta(minutes=Config.SESSION_LIFETIME_MINUTES)
+    _sessions().write({"sid": sid, "data": json_codec.dumps(data), "expires_at": expires}, new=new)
 
 
 def _ask_rasa(process: int, sender: str, text: str) -> list:
@@ -51,9 +57,8 @@ flask_floor = Flask("flask_floor")
 @flask_floor.get("/chat")
 def page():
     sid, token = secrets.token_urlsafe(32), secrets.token_hex(20)
-    data = {"csrf_token": token, "chat": {"id": secrets.token_hex(16), "log": [], "rasa": next(_turn)}}
-    _database().execute("INSERT INTO web_session (id, data, expires_at) "
-                        "VALUES (%s, %s, now() + interval '2 hours')", (sid, json_codec.dumps(data)))
+    _write(sid, {"csrf_token": token, "chat": {"id": secrets.token_hex(16), "log": [], "rasa": next(_turn)}},
+           new=True)
     response = make_response(PAGE.format(token=token))
     response.set_cookie(COOKIE_NAME, sid, httponly=True)
     return response
@@ -62,8 +67,7 @@ def page():
 @flask_floor.post("/chat/api/message")
 def message():
     sid = request.cookies.get(COOKIE_NAME, "")
-    row = _database().execute("SELECT data, expires_at FROM web_session WHERE id = %s", (sid,)).fetchone()
-    data = json_codec.loads(row[0])
+    data = json_codec.loads(_sessions().read(sid)[0])
     if request.headers.get("X-CSRFToken") != data["csrf_token"]:
         return "", 400
     text = request.get_json()["message"]
@@ -71,8 +75,7 @@ def message():
     messages = _ask_rasa(chat["rasa"], chat["id"], text)
     chat["log"] = (chat["log"] + [{"who": "user", "text": text}]
                    + [{"who": "bot", "text": m.get("text", "")} for m in messages])[-80:]
-    _database().execute("UPDATE web_session SET data = %s, expires_at = now() + interval '2 hours' "
-                        "WHERE id = %s", (json_codec.dumps(data), sid))
+    _write(sid, data, new=False)
     return flask_floor.response_class(json_codec.dumps_bytes({"messages": messages}),
                                       mimetype="application/json")
 
