@@ -9,6 +9,12 @@ stay as long. This store deletes a conversation once it has had no new event
 for CHAT_RETENTION_HOURS, the rule that `flask retention conversations` applies
 to Rasa's SQL tracker store in production (docs/retention.md).
 
+A conversation restarted is deleted at once, as the site's "Effacer la
+conversation et recommencer" promises: the site sends the old conversation
+Rasa's `/restart` command (webapp/chat/conversation.py), the only way in,
+since Rasa's HTTP API stays off. Rasa itself would keep the events before
+the restart, and only stop reading them.
+
 The site's setting is the one source: the launchers (tools/run_all.sh,
 tests/chat/bot_processes.py) pass the site's CHAT_RETENTION_HOURS to Rasa.
 A `rasa` command run by hand without it (shell, test) gets DEFAULT_IDLE_HOURS,
@@ -25,6 +31,7 @@ from typing import Any, Callable, Dict, Optional, Text
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Restarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
@@ -60,9 +67,13 @@ class IdleExpiringTrackerStore(InMemoryTrackerStore):
         self._timer: Optional[asyncio.TimerHandle] = None
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)
         self._last_saved.pop(tracker.sender_id, None)
-        self._last_saved[tracker.sender_id] = self._clock()
+        if _restarted_this_turn(tracker):
+            self.store.pop(tracker.sender_id, None)
+            logger.debug("deleted a restarted conversation")
+        else:
+            await super().save(tracker)
+            self._last_saved[tracker.sender_id] = self._clock()
         self.sweep()
         self._keep_timer()
 
@@ -95,3 +106,17 @@ class IdleExpiringTrackerStore(InMemoryTrackerStore):
         self.sweep()
         if self._last_saved:
             self._keep_timer()
+
+
+def _restarted_this_turn(tracker: DialogueStateTracker) -> bool:
+    """True when the events since the household's last message include a restart.
+
+    Only those are read: a save comes at the end of each message, so an
+    earlier restart was seen by an earlier save.
+    """
+    for event in reversed(tracker.events):
+        if isinstance(event, Restarted):
+            return True
+        if isinstance(event, UserUttered):
+            return False
+    return False

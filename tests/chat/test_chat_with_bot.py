@@ -134,6 +134,21 @@ def test_no_javascript_conversation_re_renders_the_log(chat_app):
     assert "assistant automatique" in page and 'role="log"' in page
 
 
+def test_restart_reaches_the_bot_and_a_new_conversation_begins(chat_app, caplog):
+    """The real Rasa takes the site's restart command (its memory then deletes
+    the conversation: bot/tests/test_idle_tracker_store.py), and the household
+    starts again on a new id."""
+    client = chat_app.test_client()
+    assert "commune" in say(client, "j'ai des loyers impayes")
+    with client.session_transaction() as session:
+        old = session["chat"]["id"]
+    assert client.post("/chat/recommencer").status_code == 303
+    assert "not deleted from Rasa's memory" not in caplog.text
+    assert "assistant automatique" in say(client, "bonjour")
+    with client.session_transaction() as session:
+        assert session["chat"]["id"] != old
+
+
 def test_rasas_http_api_is_not_served(real_bot):
     """Only the REST channel: Rasa's HTTP API, without a token, would hand any
     local process the households' conversations and the model."""

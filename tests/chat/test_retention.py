@@ -1,6 +1,7 @@
 """The assistant's conversations in Rasa's SQL tracker store are deleted once idle for CHAT_RETENTION_HOURS.
 
-The in-memory store deletes them itself (bot/tests/test_idle_tracker_store.py).
+The in-memory store deletes them itself (bot/tests/test_idle_tracker_store.py); the site
+has it delete a conversation restarted on the chat page.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 
 import sqlalchemy as sa
 
+from tests.chat.fake_rasa import FakeRasa
 from tests.helpers import make_test_app
 from webapp.chat.retention import purge_conversations
 from webapp.config import ROOT, Config
@@ -150,3 +152,51 @@ def test_restarting_with_the_store_unreachable_still_restarts(tmp_path, caplog):
     assert client.post("/chat/recommencer").status_code == 303
     assert _chat_id(client) != mine
     assert "not deleted from Rasa's store" in caplog.text
+
+
+def test_restarting_has_rasas_memory_delete_the_conversation(tmp_path):
+    """With the embedded in-memory store, the old conversation's own Rasa process gets Rasa's restart command.
+
+    bot/tests/test_idle_tracker_store.py shows Rasa then deleting it.
+    """
+    with FakeRasa() as first, FakeRasa() as second:
+        client = make_test_app(tmp_path, RASA_URL=f"{first.url},{second.url}").test_client()
+        client.post("/chat/api/message", json={"message": "bonjour"})
+        mine = _chat_id(client)
+        holder = first if first.received else second
+        other = second if holder is first else first
+        assert client.post("/chat/recommencer", headers={"Accept-Language": "en"}).status_code == 303
+        assert holder.received[-1] == {"sender": mine, "message": "/restart", "metadata": {"lang": "en"}}
+        assert len(holder.received) == 2 and not other.received
+    assert _chat_id(client) != mine
+
+
+def test_restarting_a_conversation_that_sent_nothing_does_not_call_rasa(tmp_path):
+    with FakeRasa() as rasa:
+        client = make_test_app(tmp_path, RASA_URL=rasa.url).test_client()
+        _chat_id(client)
+        assert client.post("/chat/recommencer").status_code == 303
+    assert rasa.received == []
+
+
+def test_with_the_sql_store_restarting_deletes_through_the_database_only(tmp_path):
+    url = f"sqlite:///{tmp_path / 'rasa.sqlite3'}"
+    _store(url, time.time())
+    with FakeRasa() as rasa:
+        client = make_test_app(tmp_path, RASA_URL=rasa.url, RASA_TRACKER_DB_URL=url).test_client()
+        client.post("/chat/api/message", json={"message": "bonjour"})
+        assert client.post("/chat/recommencer").status_code == 303
+    assert [body["message"] for body in rasa.received] == ["bonjour"]
+
+
+def test_restarting_with_rasa_down_still_restarts(tmp_path, caplog):
+    from tests.chat.bot_processes import free_port
+
+    port = free_port()
+    client = make_test_app(tmp_path, RASA_URL=f"http://127.0.0.1:{port}", RASA_TIMEOUT=2.0).test_client()
+    with FakeRasa(port=port):
+        client.post("/chat/api/message", json={"message": "bonjour"})
+    mine = _chat_id(client)
+    assert client.post("/chat/recommencer").status_code == 303
+    assert _chat_id(client) != mine
+    assert "not deleted from Rasa's memory" in caplog.text

@@ -7,7 +7,7 @@ import time
 from flask import current_app, session
 from sqlalchemy.exc import SQLAlchemyError
 
-from webapp.chat import retention, turns
+from webapp.chat import rasa_client, retention, turns
 
 SESSION_KEY = "chat"
 # What the referral form and the detailed-situation page read (webapp.referrals.prefill).
@@ -36,17 +36,31 @@ def save(chat: dict) -> None:
     session[SESSION_KEY] = dict(chat)
 
 
-def restart() -> None:
-    """Forget this browser's conversation: in the session, and in Rasa's SQL tracker store when the site knows it."""
+def restart(lang: str) -> None:
+    """Forget this browser's conversation: in the session, and in Rasa's tracker store.
+
+    Production's SQL store is reached through its database; the embedded
+    in-memory store through Rasa's own restart command, sent to the process
+    that holds the conversation. Either way, when Rasa's side cannot be
+    reached the household still starts again, and the retention rule
+    deletes the old conversation later (docs/retention.md).
+    """
     chat = session.pop(SESSION_KEY, None)
+    if not isinstance(chat, dict) or not chat.get("id"):
+        return
     url = current_app.config.get("RASA_TRACKER_DB_URL")
-    if url and isinstance(chat, dict) and chat.get("id"):
+    if url:
         try:
             retention.forget_conversation(url, str(chat["id"]))
         except SQLAlchemyError as exc:
-            # The household still gets a new conversation; the retention rule
-            # deletes the old one later.
             current_app.logger.warning("chat: conversation not deleted from Rasa's store: %s", exc)
+    elif chat.get("sent") and isinstance(chat.get("rasa"), int):
+        # Only a conversation that sent something can be in Rasa's memory
+        # (`sent` keeps the last message's time until the next message).
+        try:
+            rasa_client.end_conversation(str(chat["id"]), chat["rasa"], lang)
+        except rasa_client.BotUnavailable as exc:
+            current_app.logger.warning("chat: conversation not deleted from Rasa's memory: %s", exc)
 
 
 def max_length() -> int:

@@ -75,6 +75,29 @@ def send(conversation_id: str, process: int, text: str, lang: str) -> list[dict]
 
 def send_to(url: str, timeout: float, conversation_id: str, text: str, lang: str) -> list[dict]:
     """`send` to the Rasa process at `url`, outside any app (bench/chat_floor_app.py uses it too)."""
+    messages = _post(url, timeout, conversation_id, text, lang)
+    # Rasa answers 200 with nothing when its action server is down: for the
+    # household that is the same as no answer.
+    if not messages:
+        raise BotUnavailable("empty answer")
+    return messages
+
+
+# Rasa's own command (a message starting with "/" is an intent, not words:
+# the site never lets a household's text start with one). It ends the
+# conversation; the embedded tracker store then deletes it
+# (bot/addons/idle_tracker_store.py).
+RESTART_COMMAND = "/restart"
+
+
+def end_conversation(conversation_id: str, process: int, lang: str) -> None:
+    """Have Rasa delete this conversation from its in-memory store; raises BotUnavailable."""
+    url = rasa_url_for(process, current_app.config.get("RASA_URL", "http://127.0.0.1:5005"))
+    # Rasa answers the command with no message: nothing to check but the status.
+    _post(url, float(current_app.config.get("RASA_TIMEOUT", 5.0)), conversation_id, RESTART_COMMAND, lang)
+
+
+def _post(url: str, timeout: float, conversation_id: str, text: str, lang: str) -> list[dict]:
     body = json_codec.dumps_bytes({"sender": conversation_id, "message": text, "metadata": {"lang": lang}})
     connection, path = _connection(url, timeout)
     try:
@@ -91,8 +114,4 @@ def send_to(url: str, timeout: float, conversation_id: str, text: str, lang: str
         raise BotUnavailable("answer is not JSON") from exc
     if not isinstance(messages, list):
         raise BotUnavailable("answer is not a list")
-    # Rasa answers 200 with nothing when its action server is down: for the
-    # household that is the same as no answer.
-    if not messages:
-        raise BotUnavailable("empty answer")
     return [m for m in messages if isinstance(m, dict)]

@@ -161,7 +161,7 @@ def _turn_macros():
 
 @bp.post("/recommencer")
 def restart():
-    conversation.restart()
+    conversation.restart(_lang())
     return redirect(url_for("chat.index"), code=303)
 
 
