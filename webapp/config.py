@@ -17,15 +17,51 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def shared_development_key(path: Path) -> str:
+    """The key kept in `path`, made on first use (readable by its owner only).
+
+    Two workers starting at once may both find no file: each writes a
+    complete file of its own and links it into place, so the first link wins
+    and neither ever reads a half-written key.
+    """
+    try:
+        return _key_in(path)
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(secrets.token_hex(32) + "\n")
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return _key_in(path)
+
+
+def _key_in(path: Path) -> str:
+    key = path.read_text(encoding="ascii").strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it, or set SECRET_KEY")
+    return key
+
+
 @dataclass
 class Config:
     """Settings; each field maps to the environment variable of the same name."""
 
     # development | testing | production
     RCS_ENV: str = "development"
-    # Required outside development; a random key in development means sessions
-    # do not survive a restart, which is acceptable there.
+    # Required in production. In development an empty key is replaced by the
+    # one kept in SECRET_KEY_FILE, made on first use: every process must sign
+    # with the same key, and `make run` serves the site with two gunicorn
+    # workers (a key drawn per process failed the CSRF check of any form
+    # posted to the other worker). Testing draws one per process.
     SECRET_KEY: str = ""
+    SECRET_KEY_FILE: str = str(ROOT / "instance" / "secret_key")
     # SQLAlchemy URL. PostgreSQL in production: postgresql+psycopg://user:pw@host/db
     DATABASE_URL: str = f"sqlite:///{ROOT / 'instance' / 'rester-chez-soi.sqlite3'}"
     # Connections kept per process (PostgreSQL); SQLite opens one per use.
@@ -132,6 +168,8 @@ class Config:
                 raise RuntimeError("SECRET_KEY must be set outside development")
             self.AUTO_MIGRATE = False
             self.CONTENT_PAGE_CACHE = True
+        elif not self.SECRET_KEY and self.RCS_ENV == "development":
+            self.SECRET_KEY = shared_development_key(Path(self.SECRET_KEY_FILE))
         elif not self.SECRET_KEY:
             self.SECRET_KEY = secrets.token_hex(32)
 

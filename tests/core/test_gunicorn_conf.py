@@ -14,14 +14,15 @@ from tests.chat.bot_processes import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def served(tmp_path):
+def _serve(tmp_path, workers: int):
     port = free_port()
-    env = dict(os.environ, RCS_ENV="development", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-               SEARCH_INDEX_PATH=str(tmp_path / "search.sqlite3"), AUTO_MIGRATE="1")
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update(RCS_ENV="development", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+               SEARCH_INDEX_PATH=str(tmp_path / "search.sqlite3"), AUTO_MIGRATE="1",
+               SECRET_KEY_FILE=str(tmp_path / "secret_key"))
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "python:webapp.gunicorn_conf",
-         "--bind", f"127.0.0.1:{port}", "--workers", "1", "webapp:create_app()"],
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "webapp:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -39,6 +40,20 @@ def served(tmp_path):
         process.wait(timeout=20)
 
 
+@pytest.fixture
+def served(tmp_path):
+    yield from _serve(tmp_path, workers=1)
+
+
+@pytest.fixture
+def served_as_make_run(tmp_path):
+    # The configuration's own number of workers, as tools/run_all.sh starts it.
+    from webapp import gunicorn_conf
+
+    assert gunicorn_conf.workers == 2
+    yield from _serve(tmp_path, workers=gunicorn_conf.workers)
+
+
 def _workers(pid: int) -> list[int]:
     return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
             for child in (task / "children").read_text().split()]
@@ -52,6 +67,25 @@ def test_the_site_is_served_with_its_heartbeat_in_shared_memory(served):
     # The worker's heartbeat file (an unlinked temporary file it keeps open).
     files = [os.readlink(fd) for fd in Path(f"/proc/{worker}/fd").iterdir() if fd.is_symlink()]
     assert any(f.startswith("/dev/shm/") for f in files), files
+
+
+def test_a_form_posted_to_either_worker_passes_the_csrf_check(served_as_make_run):
+    """A key drawn per worker in development made every second form a 400."""
+    import re
+
+    process, url = served_as_make_run
+    assert len(_workers(process.pid)) == 2
+    browser = requests.Session()
+    page = browser.get(f"{url}/chat", timeout=5).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    statuses = []
+    for _ in range(16):
+        # A new connection each time: the kernel hands each to either worker.
+        browser.close()
+        answer = browser.post(f"{url}/chat/recommencer", data={"csrf_token": token}, timeout=5,
+                              allow_redirects=False)
+        statuses.append(answer.status_code)
+    assert statuses == [303] * 16
 
 
 def test_a_worker_leaves_what_the_app_loaded_out_of_full_collections():
