@@ -30,3 +30,14 @@ def test_the_layout_names_only_its_own_fragments(app):
         assert all(layout_fragment(name) for name in FRAGMENTS)
         with pytest.raises(ValueError):
             layout_fragment("../base")
+
+
+@pytest.mark.parametrize("path", ["/", "/chat", "/staff/connexion"])
+def test_every_page_names_an_icon_the_site_serves(client, path):
+    # Without one the browser asks for /favicon.ico: a 404 on every first visit.
+    html = client.get(path).get_data(as_text=True)
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html)
+    assert icon, path
+    served = client.get(icon.group(1))
+    assert served.status_code == 200 and served.mimetype == "image/svg+xml"
+    assert served.get_data(as_text=True).startswith("<svg")

@@ -59,9 +59,9 @@ def test_household_form_and_staff_inbox_in_a_browser(live, browser):
     page = context.new_page()
     page.on("console", lambda m: errors.append(m.text)
             if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
-    # The browser asks for /favicon.ico by itself; every other sub-resource must load.
+    # Every sub-resource must load (tests/core/test_layout.py checks the icon).
     page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.request.is_navigation_request() and "favicon" not in r.url else None)
+            if r.status >= 400 and not r.request.is_navigation_request() else None)
     # Without a questionnaire in the session, the form asks the situation.
     page.goto("/etre-recontacte")
     assert_accessible(page)
