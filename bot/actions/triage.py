@@ -1,6 +1,7 @@
 """Send the household's answers to the site's triage API and relay its answer."""
 import asyncio
 import datetime as dt
+import re
 from typing import Any, Dict, List, Mapping, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -78,10 +79,24 @@ def render_result(result: Dict[str, Any], lang: str, helpline_calls: Mapping[str
     if steps:
         lines += ["", text("next_steps_title", lang)]
         for step in steps:
-            link = f" ({step['link']})" if step.get("link") else ""
-            lines.append(f"• {step.get('text', '')}{link}")
+            lines.append(f"• {step.get('text', '')}{_step_link(step)}")
     lines += ["", text("disclaimer", lang)]
     return "\n".join(line for line in lines if line is not None).strip()
+
+
+def _step_link(step: Dict[str, Any]) -> str:
+    """A step's link after its text: a page of the site, which the chat makes a link.
+
+    A phone link is left out when its number is already in the text (the chat
+    makes that a call link), else shown as the number: "(tel:3039)" after
+    "appelez le 3039" read as noise.
+    """
+    link = step.get("link") or ""
+    if link.startswith("tel:"):
+        number = link[len("tel:"):]
+        digits = re.sub(r"\D", "", step.get("text", ""))
+        return "" if re.sub(r"\D", "", number) in digits else f" ({number})"
+    return f" ({link})" if link else ""
 
 
 def _orientation_lines(number: int, orientation: Dict[str, Any], lang: str) -> List[str]:

@@ -810,3 +810,20 @@ def test_button_payloads_name_domain_intents_and_entities():
             assert match and match.group(1) in DOMAIN["intents"], payload
             if match.group(2):
                 assert set(json.loads(match.group(2))) <= set(DOMAIN["entities"]), payload
+
+
+def test_a_steps_phone_link_is_not_repeated_after_its_number():
+    """The chat makes the number in the text a call link: "(tel:3039)" after it was noise."""
+    calls = {}
+    reply = render_result({"urgency": "normal", "next_steps": [
+        {"text": "Appelez le point-justice au 3039 (appel gratuit).", "link": "tel:3039"},
+        {"text": "Appelez Allô Prévention Expulsion au 0 805 299 049.", "link": "tel:0805299049"},
+        {"text": "Appelez la ligne d'écoute.", "link": "tel:0805160075"},
+        {"text": "Lisez la page sur le commandement.", "link": "/infos/locataire/commandement-de-payer"},
+    ]}, "fr", calls)
+    assert "tel:" not in reply
+    assert "• Appelez le point-justice au 3039 (appel gratuit).\n" in reply
+    assert "• Appelez Allô Prévention Expulsion au 0 805 299 049.\n" in reply
+    # A number the text does not give is shown, as a number.
+    assert "• Appelez la ligne d'écoute. (0805160075)\n" in reply
+    assert "• Lisez la page sur le commandement. (/infos/locataire/commandement-de-payer)" in reply
