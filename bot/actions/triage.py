@@ -71,10 +71,13 @@ def render_result(result: Dict[str, Any], lang: str, helpline_calls: Mapping[str
     deadlines = result.get("deadlines") or []
     if deadlines:
         lines += ["", text("deadlines_title", lang)]
+        sep = " : " if lang == "fr" else ": "
         for deadline in deadlines:
-            lines.append(f"• {deadline.get('label') or deadline.get('kind')} : {format_date(deadline.get('date'), lang)}"
-                         if lang == "fr" else
-                         f"• {deadline.get('label') or deadline.get('kind')}: {format_date(deadline.get('date'), lang)}")
+            # The date first, as on the questionnaire's page: a label is a
+            # sentence of its own ("Dernier jour pour payer la dette : 2 mois
+            # après…"), and a date after it was lost at the end.
+            lines.append(f"• {format_date(deadline.get('date'), lang)}{sep}"
+                         f"{deadline.get('label') or deadline.get('kind')}")
     steps = result.get("next_steps") or []
     if steps:
         lines += ["", text("next_steps_title", lang)]

@@ -631,7 +631,7 @@ def test_submit_sends_known_answers_only_and_relays_result(fake_site):
     reply = messages[0]["text"]
     assert reply.startswith("Votre situation est urgente")
     assert "ESD de Belfort" in reply and "coordonnées à confirmer" in reply
-    assert "Audience : 1 décembre 2026" in reply
+    assert "• 1 décembre 2026 : Audience" in reply
     assert messages[1]["custom"]["answers"] == sent
     assert slot_events(events)["urgency"] == "immediate"
 
@@ -697,7 +697,7 @@ def test_submit_in_english_formats_dates_in_english(fake_site):
     tr = tracker("", metadata={"lang": "en"}, active_loop=None,
                  slots={"role": "tenant", "stage": "assignation", "lang": "en"})
     messages, _ = run(ActionSubmitTriage(), tr)
-    assert "Audience: 1 December 2026" in messages[0]["text"]
+    assert "• 1 December 2026: Audience" in messages[0]["text"]
     assert "Talk to someone now" in [b["title"] for b in messages[0]["buttons"]]
 
 

@@ -23,9 +23,13 @@ def expected_social_worker(live_site, commune, lang):
     return next(o["structure"]["name"] for o in answer["orientations"] if o["kind"] == "social_worker")
 
 
+def api_answer(live_site, request):
+    """The site's own answer to a request the chat sent."""
+    return requests.post(f"{live_site}/api/triage", timeout=10, json=request).json()
+
+
 def api_orientations(live_site, request):
-    """The site's own orientations for a request the chat sent."""
-    return requests.post(f"{live_site}/api/triage", timeout=10, json=request).json()["orientations"]
+    return api_answer(live_site, request)["orientations"]
 
 
 def test_french_conversation_from_hello_to_orientation(chat_app, live_site):
@@ -63,6 +67,12 @@ def test_french_conversation_from_hello_to_orientation(chat_app, live_site):
     assert "caf" in kinds and "action_logement" not in kinds
     for orientation in orientations:
         assert orientation["reason"] in result
+    # Each date, then what it is (the API's label is a sentence of its own).
+    deadlines = api_answer(live_site, sent)["deadlines"]
+    assert deadlines
+    for deadline in deadlines:
+        (line,) = [line for line in result.splitlines() if line.endswith(f" : {deadline['label']}")]
+        assert line.startswith("• ") and deadline["date"][:4] in line.split(" : ")[0]
 
 
 def test_english_conversation_with_close_hearing_is_urgent(chat_app, live_site):
