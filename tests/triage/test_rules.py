@@ -209,3 +209,29 @@ def test_hearing_advice_is_addressed_to_the_right_person():
     landlord = run(role="landlord", stage="assignation", hearing_date="2026-09-01").deadlines[0]["label"]
     assert "reprenez le paiement du loyer courant" in tenant and "suspension de la clause résolutoire" in tenant
     assert "3 ans" in landlord and "reprenez" not in landlord
+
+
+@pytest.mark.parametrize("today, stage, expected", [
+    (dt.date(2026, 11, 24), "expulsion_scheduled", "avant le 1er avril 2027"),
+    (dt.date(2027, 3, 31), "commandement_de_quitter", "avant le 1er avril 2027"),
+    (dt.date(2026, 11, 1), "jugement", "avant le 1er avril 2027"),
+    (dt.date(2027, 1, 10), "expulsion_scheduled", "avant le 1er avril 2027"),
+])
+def test_after_judgment_in_winter_the_first_step_is_the_truce(today, stage, expected):
+    """Told of an eviction in November, a household must read first that none can take place by force before April."""
+    first = run(stage=stage, today=today).next_steps[0]
+    assert "trêve hivernale (1er novembre – 31 mars)" in first["text"] and expected in first["text"]
+    assert first["link"] == "/infos/locataire/treve-hivernale"
+    english = run(stage=stage, today=today, lang="en").next_steps[0]["text"]
+    assert english.startswith("This is the winter truce") and "before 1 April 2027" in english
+
+
+@pytest.mark.parametrize("today, stage", [
+    (dt.date(2027, 4, 1), "expulsion_scheduled"),     # the truce is over
+    (dt.date(2026, 10, 31), "commandement_de_quitter"),  # not begun
+    (dt.date(2026, 11, 24), "assignation"),           # before the judgment: the procedure is what matters
+    (dt.date(2026, 11, 24), "illegal_eviction"),      # the police first; the truce is not the point
+])
+def test_the_truce_step_only_in_winter_and_after_judgment(today, stage):
+    assert all("winter_truce" not in (step["link"] or "") and "trêve" not in step["text"]
+               for step in run(stage=stage, today=today).next_steps)

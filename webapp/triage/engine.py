@@ -308,6 +308,12 @@ def _tenant_next_steps(b: _Builder, stage: str) -> None:
         "jex_max": rules.format_duration(rules.duration("jex_extra_time", "max"), b.lang),
     }
     legal_aid = rules.param("legal_aid")["simulator_url"]
+    if stage in AFTER_JUDGMENT and dl.in_winter_truce(rules, s.today):
+        # First: a household told of an eviction in winter must read that
+        # none can take place by force before April, and use the months.
+        b.step("tenant.winter_truce_now", truce=truce_text(rules, b.lang),
+               truce_end_next=rules.format_date(dl.truce_end_after(rules, s.today), b.lang))
+        b.cite("winter_truce")
     if stage == "illegal_eviction":
         b.step("tenant.call_police", tel(rules.police_phone), phone=rules.police_phone)
         b.step("tenant.keep_evidence")
