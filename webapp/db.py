@@ -5,6 +5,9 @@ and tests can use the same models without an app context.
 """
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import tempfile
 import time
 from pathlib import Path
 
@@ -95,8 +98,18 @@ def alembic_config(url: str) -> AlembicConfig:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Create or migrate the schema to `revision`."""
-    command.upgrade(alembic_config(url), revision)
+    """Create or migrate the schema to `revision`, one process at a time on this host.
+
+    With AUTO_MIGRATE each gunicorn worker migrates as it starts, all at once:
+    on a fresh database two of them created the same tables, and the loser's
+    worker failed to boot (1 start in 4, two workers on SQLite). A lock file
+    per database makes the others wait, then find the schema up to date.
+    Production migrates once, with AUTO_MIGRATE off (`make setup`).
+    """
+    key = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+    with open(Path(tempfile.gettempdir()) / f"rester-chez-soi-migrate-{key}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        command.upgrade(alembic_config(url), revision)
 
 
 def init_app(app: Flask) -> None:

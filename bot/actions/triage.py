@@ -91,8 +91,8 @@ def _step_link(step: Dict[str, Any]) -> str:
     """A step's link after its text: a page of the site, which the chat makes a link.
 
     A phone link is left out when its number is already in the text (the chat
-    makes that a call link), else shown as the number: "(tel:3039)" after
-    "appelez le 3039" read as noise.
+    makes that a call link), else shown as the number: "(tel:…)" after the
+    same number in the sentence read as noise.
     """
     link = step.get("link") or ""
     if link.startswith("tel:"):

@@ -325,3 +325,25 @@ def test_no_kept_connections_for_an_in_memory_database(tmp_path):
     from webapp.db_direct import direct_connections
 
     assert direct_connections(_remember_app("sqlite:///:memory:", tmp_path)) is None
+
+
+_UPGRADE = "import sys; from webapp.db import upgrade; upgrade(sys.argv[1])"
+
+
+def test_processes_migrating_a_fresh_database_at_once_all_succeed(tmp_path):
+    """Each gunicorn worker migrates as it starts (AUTO_MIGRATE): two creating
+    the same tables failed one worker's boot, 1 start in 4."""
+    import subprocess
+    import sys
+
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    processes = [subprocess.Popen([sys.executable, "-c", _UPGRADE, url], stderr=subprocess.PIPE, text=True)
+                 for _ in range(8)]
+    failures = [err for process in processes for err in [process.communicate(timeout=120)[1]]
+                if process.returncode != 0]
+    assert failures == []
+    engine = sa.create_engine(url)
+    assert "web_session" in sa.inspect(engine).get_table_names()
+    engine.dispose()
