@@ -235,3 +235,25 @@ def test_after_judgment_in_winter_the_first_step_is_the_truce(today, stage, expe
 def test_the_truce_step_only_in_winter_and_after_judgment(today, stage):
     assert all("winter_truce" not in (step["link"] or "") and "trêve" not in step["text"]
                for step in run(stage=stage, today=today).next_steps)
+
+
+def test_a_hearing_already_past_is_not_to_be_attended():
+    """The chat refuses a past hearing date with advice; the questionnaire takes it, and the result must not say "go"."""
+    result = run(stage="assignation", hearing_date=TODAY - dt.timedelta(days=1), resumed_rent=False)
+    keys = [step["text"] for step in result.next_steps]
+    assert keys[0].startswith("La date de l'audience est passée")
+    assert result.next_steps[0]["link"] == "/infos/locataire/jugement"
+    assert not any("Allez à l'audience" in text or "reprenez avant l'audience" in text for text in keys)
+    (hearing,) = [d for d in result.deadlines if d["kind"] == "hearing"]
+    assert hearing["label"].startswith("Audience au tribunal, date déjà passée")
+    english = run(stage="assignation", hearing_date=TODAY - dt.timedelta(days=1), lang="en")
+    assert english.next_steps[0]["text"].startswith("The hearing date has passed")
+    assert {s["url"] for s in result.sources} >= {s["url"] for s in RULES.param("appeal_period")["sources"]}
+
+
+@pytest.mark.parametrize("days", [0, 10])
+def test_a_hearing_today_or_later_is_to_be_attended(days):
+    result = run(stage="assignation", hearing_date=TODAY + dt.timedelta(days=days))
+    assert result.next_steps[0]["text"].startswith("Allez à l'audience")
+    (hearing,) = [d for d in result.deadlines if d["kind"] == "hearing"]
+    assert hearing["label"].startswith("Audience au tribunal : allez-y")

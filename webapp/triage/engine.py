@@ -323,6 +323,12 @@ def _tenant_next_steps(b: _Builder, stage: str) -> None:
     elif stage == "commandement_de_payer":
         b.step("tenant.pay_before_deadline")
         b.step("tenant.write_to_landlord")
+    elif stage == "assignation" and s.hearing_date is not None and s.hearing_date < s.today:
+        # "Go to the hearing" is wrong once its day has gone by: a decision
+        # may exist, and the time to appeal may be running.
+        b.step("tenant.hearing_passed")
+        b.step("tenant.legal_aid", legal_aid)
+        b.cite("legal_aid", "appeal_period")
     elif stage == "assignation":
         b.step("tenant.attend_hearing")
         if s.resumed_rent is False:
@@ -374,7 +380,9 @@ def deadline_list(situation: Situation, rules: Rules, lang: str, b: _Builder | N
                            period=fmt(period, lang), cutoff=cutoff, old_period=fmt(old, lang))
         add("payment_deadline", dl.add(situation.commandement_date, period), label, "commandement_payment_period")
     if situation.hearing_date is not None:
-        if situation.role == "landlord":
+        if situation.hearing_date < situation.today:
+            label = rules.text("deadlines", "hearing.past", lang)
+        elif situation.role == "landlord":
             max_time = fmt(rules.duration("payment_time_conditions", "max_payment_time"), lang)
             label = rules.text("deadlines", "hearing.landlord", lang, max_payment_time=max_time)
         else:
