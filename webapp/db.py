@@ -6,7 +6,7 @@ and tests can use the same models without an app context.
 from __future__ import annotations
 
 import fcntl
-import hashlib
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -103,11 +103,12 @@ def upgrade(url: str, revision: str = "head") -> None:
     With AUTO_MIGRATE each gunicorn worker migrates as it starts, all at once:
     on a fresh database two of them created the same tables, and the loser's
     worker failed to boot (1 start in 4, two workers on SQLite). A lock file
-    per database makes the others wait, then find the schema up to date.
+    makes the others wait, then find the schema up to date. It is one file
+    for all databases of this user: a file per database left one behind for
+    each test database, and a migration takes a fraction of a second.
     Production migrates once, with AUTO_MIGRATE off (`make setup`).
     """
-    key = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
-    with open(Path(tempfile.gettempdir()) / f"rester-chez-soi-migrate-{key}.lock", "a") as lock:
+    with open(Path(tempfile.gettempdir()) / f"rester-chez-soi-migrate-{os.getuid()}.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         command.upgrade(alembic_config(url), revision)
 

@@ -347,3 +347,10 @@ def test_processes_migrating_a_fresh_database_at_once_all_succeed(tmp_path):
     engine = sa.create_engine(url)
     assert "web_session" in sa.inspect(engine).get_table_names()
     engine.dispose()
+    # One lock file for every database, not one left behind per test database.
+    import os
+    import tempfile
+    from pathlib import Path
+
+    assert [p.name for p in Path(tempfile.gettempdir()).glob("rester-chez-soi-migrate-*")] == [
+        f"rester-chez-soi-migrate-{os.getuid()}.lock"]
