@@ -6,6 +6,7 @@ of the site (WEBAPP_API_URL) so the answers come from the real triage API.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -64,7 +65,7 @@ class BotProcesses:
     def pids(self) -> list[int]:
         return [p.pid for p in self.processes]
 
-    def stop(self) -> None:
+    def stop(self, keep_logs: bool = False) -> None:
         for process in self.processes:
             if process.poll() is None:
                 process.terminate()
@@ -73,6 +74,10 @@ class BotProcesses:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        # A failed start keeps its logs and names their folder; after a normal
+        # stop they were one folder left behind per run.
+        if self.log_dir is not None and not keep_logs:
+            shutil.rmtree(self.log_dir, ignore_errors=True)
 
 
 def _check_tracker_store(bot: BotProcesses, ports: list[int]) -> None:
@@ -82,7 +87,7 @@ def _check_tracker_store(bot: BotProcesses, ports: list[int]) -> None:
     for port in ports:
         log = (bot.log_dir / f"rasa-{port}.log").read_text(encoding="utf-8", errors="replace")
         if "Using `InMemoryTrackerStore` instead" in log:
-            bot.stop()
+            bot.stop(keep_logs=True)
             raise RuntimeError(f"Rasa did not load the tracker store of bot/endpoints.yml; see {bot.log_dir}")
 
 
@@ -114,7 +119,7 @@ def start(webapp_api_url: str, timeout: float = 300.0, rasa_processes: int = 1) 
     waiting = list(bot.rasa_urls)
     while time.monotonic() < deadline:
         if any(p.poll() is not None for p in bot.processes):
-            bot.stop()
+            bot.stop(keep_logs=True)
             raise RuntimeError(f"a bot process exited; logs in {log_dir}")
         try:
             ready_actions = requests.get(f"{bot.actions_url}/health", timeout=2).status_code == 200
@@ -130,7 +135,7 @@ def start(webapp_api_url: str, timeout: float = 300.0, rasa_processes: int = 1) 
         except (requests.RequestException, ValueError):
             pass
         time.sleep(1)
-    bot.stop()
+    bot.stop(keep_logs=True)
     raise RuntimeError(f"the bot did not start within {timeout:.0f} s; logs in {log_dir}")
 
 
