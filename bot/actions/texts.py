@@ -56,8 +56,10 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "en": "All right. Is it paid directly to you, or to your tenant?",
     },
     # Dates on the wrong side of today: said at the question, before the site
-    # would refuse them. A past hearing only gets advice; the stage is the
-    # household's own answer and stays as it is.
+    # would refuse them. A past hearing is kept, with a word at once: the
+    # site's answer then says what a passed hearing means (the triage engine,
+    # tenant.hearing_passed); the stage is the household's own answer and
+    # stays as it is.
     "date_in_future.lease_date": {
         "fr": "Le {date} n'est pas encore arrivé : le bail a forcément été signé avant aujourd'hui. Vérifiez l'année, ou répondez « je ne sais pas ».",
         "en": "{date} has not come yet: the lease was signed before today. Check the year, or answer “I don't know”.",
@@ -75,8 +77,8 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "en": "{date} has not come yet: give the date written on the order to leave you received, or answer “I don't know”.",
     },
     "hearing_date_past": {
-        "fr": "Le {date} est déjà passé. Si l'audience a eu lieu, le juge a peut-être déjà rendu sa décision (le jugement) : contactez vite le CDAD (aide juridique gratuite), ou appelez le point-justice {call_point_justice}, pour savoir où en est votre dossier.{numbers_page} Si la date est fausse, écrivez la bonne ; sinon répondez « je ne sais pas ».",
-        "en": "{date} has already passed. If the hearing took place, the judge may already have given a decision (the judgment): quickly contact the CDAD (free legal help), or call the point-justice {call_point_justice}, to find out where your case stands.{numbers_page} If the date is wrong, write the right one; otherwise answer “I don't know”.",
+        "fr": "Le {date} est déjà passé : si l'audience a eu lieu, le juge a peut-être déjà rendu sa décision (le jugement). Je le note : à la fin, je vous dirai qui contacter vite, à commencer par le CDAD (aide juridique gratuite). Pour en parler dès maintenant, appelez le point-justice {call_point_justice}.{numbers_page}",
+        "en": "{date} has already passed: if the hearing took place, the judge may already have given a decision (the judgment). I am noting it: at the end I will tell you whom to contact quickly, starting with the CDAD (free legal help). To talk about it now, call the point-justice {call_point_justice}.{numbers_page}",
     },
     "commune_not_found": {
         "fr": "Je ne trouve pas « {query} » parmi les communes du Territoire de Belfort. Vérifiez l'orthographe ou donnez le code postal (90…).",

@@ -153,8 +153,10 @@ class ValidateTriageForm(FormValidationAction):
             return {slot: None}
         shown = format_date(parsed.isoformat(), lang)
         if upcoming and parsed < day:
+            # Kept, not asked again: "je ne sais pas" after a refusal sent no
+            # date, and the answer then said to go to a hearing already held.
             dispatcher.utter_message(text=say("hearing_date_past", lang, calls(tracker, lang), date=shown))
-            return {slot: None}
+            return {slot: parsed.isoformat()}
         if not upcoming and parsed > day:
             dispatcher.utter_message(text=text(f"date_in_future.{slot}", lang, date=shown))
             return {slot: None}

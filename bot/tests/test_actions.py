@@ -264,22 +264,23 @@ def test_form_accepts_today_for_a_past_event():
     assert messages == []
 
 
-@pytest.mark.parametrize("answer,shown", [
-    ("hier", "22 novembre 2026"),
-    ("le 12 novembre", "12 novembre 2026"),  # not November 2027
-    ("le 2 octobre 2026", "2 octobre 2026"),
+@pytest.mark.parametrize("answer,shown,iso", [
+    ("hier", "22 novembre 2026", "2026-11-22"),
+    ("le 12 novembre", "12 novembre 2026", "2026-11-12"),  # not November 2027
+    ("le 2 octobre 2026", "2 octobre 2026", "2026-10-02"),
 ])
-def test_form_says_a_past_hearing_may_mean_a_judgment(answer, shown):
-    """A hearing already past: the judgment may be given, call the CDAD; asked again, stage kept."""
+def test_form_says_a_past_hearing_may_mean_a_judgment_and_keeps_it(answer, shown, iso):
+    """A hearing already past: the judgment may be given, the CDAD first; the date is
+    kept for the site's answer (which then says what to do), the stage too."""
     tr = tracker(answer, requested_slot="hearing_date",
                  slots={"role": "tenant", "stage": "assignation", "commune": "90010"})
     messages, events = run(ValidateTriageForm(), tr)
-    assert slot_events(events)["hearing_date"] is None
-    assert slot_events(events)["requested_slot"] == "hearing_date"
+    assert slot_events(events)["hearing_date"] == iso
+    assert slot_events(events)["requested_slot"] == "debt_eur"
     assert "stage" not in slot_events(events)
     said = messages[0]["text"]
     assert said.startswith(f"Le {shown} est déjà passé")
-    assert "jugement" in said and "CDAD" in said and "je ne sais pas" in said
+    assert "jugement" in said and "CDAD" in said and "Je le note" in said
 
 
 def test_past_hearing_message_in_english():
@@ -304,8 +305,8 @@ def test_form_accepts_a_hearing_today_or_ahead(answer, expected):
     assert messages == []
 
 
-def test_hearing_date_past_accepts_dont_know_next():
-    """After the warning, "je ne sais pas" moves on."""
+def test_hearing_date_accepts_dont_know():
+    """"je ne sais pas" moves on without a date."""
     tr = tracker("je sais pas", intent="ne_sais_pas", requested_slot="hearing_date",
                  slots={"role": "tenant", "stage": "assignation", "commune": "90010"})
     _, events = run(ValidateTriageForm(), tr)

@@ -162,7 +162,7 @@ def test_past_hearing_advice_gives_the_point_justice_number(fake_site, monkeypat
     tracker.latest_message.update(text="hier", intent={"name": "donner_date", "confidence": 0.9})
     tracker.active_loop = {"name": "triage_form"}
     messages, _ = run(ValidateTriageForm(), tracker)
-    assert "appelez le point-justice au 3039 (gratuit), pour savoir" in messages[0]["text"]
+    assert "appelez le point-justice au 3039 (gratuit)." in messages[0]["text"]
 
 
 # --- a staff edit in the directory --------------------------------------------------

@@ -5,6 +5,8 @@ action server calls the real triage API of a live copy of the site.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import requests
 
 from tests.chat import bot_processes
@@ -99,15 +101,26 @@ def test_english_conversation_with_close_hearing_is_urgent(chat_app, live_site):
         assert session["triage_request"]["resumed_rent"] is False
 
 
-def test_hearing_date_already_past_is_refused_with_advice(chat_app):
-    """A past hearing: the judgment may be given, see the CDAD; the question comes again."""
+def test_hearing_date_already_past_gets_advice_then_the_answer_for_it(chat_app, live_site):
+    """A past hearing: the judgment may be given, the CDAD first; the date is kept,
+    and the site's answer says the hearing has passed rather than to attend it."""
     client = chat_app.test_client()
     assert "commune" in say(client, "jai recu une assignation au tribunal")
     assert "audience" in say(client, "Belfort")
     reply = say(client, "hier")
     assert "est déjà passé" in reply and "CDAD" in reply
-    assert "Quelle est la date de l'audience" in reply
-    assert "montant" in say(client, "je sais pas")
+    assert "montant" in reply
+    # The other questions, each answered "je ne sais pas", up to the result.
+    for _ in range(10):
+        result = say(client, "je sais pas")
+        if "Qui contacter" in result:
+            break
+    with client.session_transaction() as session:
+        sent = session["triage_request"]
+    assert sent["hearing_date"] == (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    steps = api_answer(live_site, sent)["next_steps"]
+    assert steps[0]["text"].startswith("La date de l'audience est passée") and steps[0]["text"] in result
+    assert "Allez à l'audience" not in result
 
 
 def test_question_in_the_middle_of_the_form_is_answered_then_form_resumes(chat_app):
