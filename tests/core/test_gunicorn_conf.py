@@ -26,18 +26,25 @@ def _serve(tmp_path, workers: int):
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
+        deadline, last = time.monotonic() + 60, None
+        while time.monotonic() < deadline and process.poll() is None:
             try:
-                if requests.get(f"{url}/", timeout=2).status_code == 200:
+                last = requests.get(f"{url}/", timeout=5).status_code
+                if last == 200:
                     break
-            except requests.RequestException:
-                time.sleep(0.25)
+            except requests.RequestException as exc:
+                last = type(exc).__name__
+            time.sleep(0.25)
         else:
-            pytest.fail("gunicorn did not serve the home page")
+            os.killpg(process.pid, signal.SIGTERM)
+            _, err = process.communicate(timeout=20)
+            pytest.fail(f"gunicorn did not serve the home page (last answer: {last}, "
+                        f"exit: {process.returncode}); its log:\n{err.decode(errors='replace')[-4000:]}")
         yield process, url
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
 
 
 @pytest.fixture
