@@ -20,10 +20,12 @@ def _serve(tmp_path, workers: int):
     env.update(RCS_ENV="development", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
                SEARCH_INDEX_PATH=str(tmp_path / "search.sqlite3"), AUTO_MIGRATE="1",
                SECRET_KEY_FILE=str(tmp_path / "secret_key"))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "python:webapp.gunicorn_conf",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "webapp:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    # The log goes to a file: a pipe nobody reads while the site serves could fill and stop it.
+    with open(tmp_path / "gunicorn.log", "wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "python:webapp.gunicorn_conf",
+             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "webapp:create_app()"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_file, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline, last = time.monotonic() + 60, None
@@ -36,10 +38,12 @@ def _serve(tmp_path, workers: int):
                 last = type(exc).__name__
             time.sleep(0.25)
         else:
-            os.killpg(process.pid, signal.SIGTERM)
-            _, err = process.communicate(timeout=20)
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+            log = (tmp_path / "gunicorn.log").read_text(errors="replace")
             pytest.fail(f"gunicorn did not serve the home page (last answer: {last}, "
-                        f"exit: {process.returncode}); its log:\n{err.decode(errors='replace')[-4000:]}")
+                        f"exit: {process.returncode}); its log:\n{log[-4000:]}")
         yield process, url
     finally:
         if process.poll() is None:

@@ -233,12 +233,13 @@ def test_after_judgment_in_winter_the_first_step_is_the_truce(today, stage, expe
     (dt.date(2026, 11, 24), "illegal_eviction"),      # the police first; the truce is not the point
 ])
 def test_the_truce_step_only_in_winter_and_after_judgment(today, stage):
-    assert all("winter_truce" not in (step["link"] or "") and "trêve" not in step["text"]
-               for step in run(stage=stage, today=today).next_steps)
+    steps = run(stage=stage, today=today).next_steps
+    assert steps and all(step["link"] != "/infos/locataire/treve-hivernale" and "trêve" not in step["text"]
+                         for step in steps)
 
 
 def test_a_hearing_already_past_is_not_to_be_attended():
-    """The chat refuses a past hearing date with advice; the questionnaire takes it, and the result must not say "go"."""
+    """A hearing date before today (the questionnaire, the API and the chat all take one): the result must not say "go"."""
     result = run(stage="assignation", hearing_date=TODAY - dt.timedelta(days=1), resumed_rent=False)
     keys = [step["text"] for step in result.next_steps]
     assert keys[0].startswith("La date de l'audience est passée")
