@@ -102,6 +102,8 @@ def test_assignation_stage_dates_the_prefect_notice_42_days_before_the_hearing()
 def test_judgment_stage_dates_the_appeal_deadline_at_month_end():
     steps, _ = run(stage="jugement", judgment_served_date=dt.date(2026, 3, 31), today=dt.date(2026, 4, 2))
     assert steps["appeal_deadline"]["date"] == "2026-04-30"
+    # The month is for a judgment: a référé order probably has 15 days (UNCERTAIN).
+    assert "référé" in steps["appeal_deadline"]["label"] and "15 jours" in steps["appeal_deadline"]["label"]
 
 
 @pytest.mark.parametrize("cql, earliest", [

@@ -98,7 +98,9 @@ def test_payment_deadline_uses_the_lease_date_given(client):
     html = text(client.get(f"{BASE}/resultat"))
     assert "31 mai 2026" in html        # old lease: 2 months
     assert "bail signé avant le 29 juillet 2023" in html
-    assert "Fonds de solidarité pour le logement (FSL)</h3>" not in html   # income clearly above the scale
+    # Income above the 2020 scale: the FSL is still named, with the scale's age said.
+    assert "Fonds de solidarité pour le logement (FSL)</h3>" in html
+    assert "au-dessus du barème indicatif connu" in html
 
 
 def test_irrelevant_questions_are_skipped_for_an_illegal_eviction(client):

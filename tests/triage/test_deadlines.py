@@ -91,3 +91,13 @@ def test_deadlines_are_listed_earliest_first_without_weekend_shift():
     assert got == [("payment_deadline", "2025-07-19"), ("hearing", "2025-12-01"),
                    ("appeal_deadline", "2026-02-10"), ("earliest_eviction", "2026-05-14")]
     assert D("2025-07-19").weekday() == 5  # a Saturday, kept as is
+
+
+@pytest.mark.parametrize("lang, words", [("fr", ("1 mois", "référé", "15 jours", "CDAD")),
+                                         ("en", ("1 month", "référé", "15 days", "CDAD"))])
+def test_the_appeal_date_warns_that_a_refere_order_may_have_less_time(lang, words):
+    """The month is for a judgment; a référé order probably has 15 days (brief: UNCERTAIN)."""
+    s = situation(stage="jugement", today=D("2026-04-02"), judgment_served_date="2026-03-31")
+    [appeal] = [d for d in deadline_list(s, RULES, lang) if d["kind"] == "appeal_deadline"]
+    assert appeal["date"] == "2026-04-30"
+    assert all(word in appeal["label"] for word in words), appeal["label"]

@@ -185,7 +185,7 @@ def test_the_free_mark_and_the_hours_follow_the_number_as_the_directory_gives_th
     helpline = [o for o in tenant.orientations if o["kind"] == "helpline"][0]["reason"]
     assert helpline.endswith("au 0 805 299 049 (appel gratuit ; du lundi au vendredi, de 14 h à 17 h).")
     steps = [s["text"] for s in tenant.next_steps]
-    assert "Pour parler à un juriste près de chez vous, appelez le point-justice au 3039 (appel gratuit)." in steps
+    assert "Pour être orienté vers le point-justice le plus proche de chez vous, appelez le 3039 (appel gratuit)." in steps
     assert ("Appelez Allô Prévention Expulsion au 0 805 299 049 (appel gratuit ; du lundi au vendredi, "
             "de 14 h à 17 h).") in steps
     assert says_free_call(tenant)
@@ -203,12 +203,14 @@ def test_no_free_mark_where_the_directory_does_not_say_the_call_is_free(tmp_path
     en = run(not_free, stage="assignation", lang="en")
     for result in (tenant, landlord, en):
         assert not says_free_call(result)
-    assert "appelez le point-justice au 3039." in texts(tenant)
+    assert "point-justice le plus proche de chez vous, appelez le 3039." in texts(tenant)
     # The hours are still the directory's, without "appel gratuit" before them.
     assert "au 0 805 299 049 (du lundi au vendredi, de 14 h à 17 h)." in texts(tenant)
     assert "Appelez SOS Loyers impayés au 0 805 160 075 (du lundi au vendredi)." in texts(landlord)
-    # The services themselves stay free of charge: only the phone line's price is the directory's fact.
-    assert "aide gratuitement les propriétaires" in texts(run(role="landlord"))
+    # Only a phone line's price is a fact of the directory: the brief says
+    # nothing of the CDAD's, so its text never calls it free.
+    [cdad] = [o["reason"] for o in run(role="landlord").orientations if o["kind"] == "cdad"]
+    assert "CDAD" in cdad and "gratuit" not in cdad
 
 
 def test_a_number_staff_changed_is_not_called_free():
@@ -218,7 +220,7 @@ def test_a_number_staff_changed_is_not_called_free():
         "point-justice-3039": staff_declared("3000"),
     })
     tenant, landlord = run(edited, stage="assignation"), run(edited, role="landlord")
-    assert "appelez le point-justice au 3000." in texts(tenant)
+    assert "point-justice le plus proche de chez vous, appelez le 3000." in texts(tenant)
     assert "Appelez Allô Prévention Expulsion au 08 05 00 00 01 (du lundi au vendredi, de 14 h à 17 h)." in texts(tenant)
     assert "Appelez SOS Loyers impayés au 08 05 00 00 02 (du lundi au vendredi)." in texts(landlord)
     for result in (tenant, landlord):

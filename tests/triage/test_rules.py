@@ -70,13 +70,17 @@ def test_private_sector_tenants_get_the_cdad_at_the_arrears_stage(landlord_kind,
 @pytest.mark.parametrize("stage, debt, income, size, expected", [
     ("arrears", 900.0, 1000.0, 1, "within"),
     ("arrears", 900.0, 1520.0, 3, "within"),          # on the ceiling
-    ("commandement_de_payer", None, 1600.0, 2, "near"),  # within the 10 % margin: to be checked
+    ("commandement_de_payer", None, 1600.0, 2, "above"),
+    # The 2020 scale is indicative and the current rules unknown: an income
+    # well above it is told so and sent to the social worker, never dropped.
+    ("arrears", 900.0, 2500.0, 1, "above"),
     ("assignation", 900.0, None, None, "unknown"),      # income unknown: present, to be checked
-    ("arrears", 900.0, 2500.0, 1, None),                # clearly above the scale
     ("arrears", 0.0, 800.0, 1, None),                   # no debt
-    ("jugement", 900.0, 800.0, 1, None),                # after the judgment
-    ("commandement_de_quitter", 900.0, 800.0, 1, None),
-    ("expulsion_scheduled", 900.0, 800.0, 1, None),
+    ("jugement", 0.0, None, None, None),
+    # After the judgment the income is not asked: the FSL is named without the scale.
+    ("jugement", 900.0, None, None, "after_judgment"),
+    ("commandement_de_quitter", None, None, None, "after_judgment"),
+    ("expulsion_scheduled", 900.0, 800.0, 1, "after_judgment"),
     ("illegal_eviction", 900.0, 800.0, 1, None),
 ])
 def test_fsl_presence_follows_stage_debt_and_income_scale(stage, debt, income, size, expected):
@@ -86,12 +90,18 @@ def test_fsl_presence_follows_stage_debt_and_income_scale(stage, debt, income, s
         assert fsl == []
         return
     [fsl] = fsl
+    if expected == "after_judgment":
+        assert "1\u202f520" not in fsl["reason"] and "Après le jugement" in fsl["reason"]
+        assert "à confirmer" in fsl["reason"] and "CDAD" in fsl["reason"]
+        return
     assert "1\u202f520" in fsl["reason"] and "2020" in fsl["reason"]
     assert "taille du foyer est à vérifier" in fsl["reason"]
     if expected == "unknown":
         assert "Sans vos revenus" in fsl["reason"]
-    elif expected == "near":
-        assert "à vérifier" in fsl["reason"] and "au-dessus" in fsl["reason"]
+    elif expected == "above":
+        assert "au-dessus" in fsl["reason"] and "ancien" in fsl["reason"] and "à confirmer" in fsl["reason"]
+    else:
+        assert "au-dessus" not in fsl["reason"]
 
 
 @pytest.mark.parametrize("facts, kind, present", [

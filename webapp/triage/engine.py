@@ -251,21 +251,22 @@ def _tenant_orientations(b: _Builder, stage: str) -> None:
 
 
 def fsl_assessment(situation: Situation, rules: Rules, stage: str) -> str | None:
-    """within_scale | near_scale | income_unknown, or None when the FSL does not apply."""
+    """within_scale | above_scale | income_unknown | after_judgment, or None when the FSL does not apply.
+
+    The scale is from 2020 and the current rules are unknown, so an income
+    above it is told so, never dropped (content/rules/aids.yaml).
+    """
     scale = rules.param("fsl_income_scale")
-    if stage not in scale["stages"]:
-        return None
     if situation.debt_eur is not None and situation.debt_eur <= 0:
         return None
-    ceiling = _fsl_ceiling(scale, situation.household_size)
+    if stage in scale["stages_without_scale"]:
+        return "after_judgment"
+    if stage not in scale["stages"]:
+        return None
     income = situation.monthly_income_eur
     if income is None:
         return "income_unknown"
-    if income <= ceiling:
-        return "within_scale"
-    if income <= ceiling * (1 + scale["clearly_above_margin"]):
-        return "near_scale"
-    return None
+    return "within_scale" if income <= _fsl_ceiling(scale, situation.household_size) else "above_scale"
 
 
 def _fsl_ceiling(scale: dict, household_size: int | None) -> float:
@@ -280,6 +281,9 @@ def _fsl_ceiling(scale: dict, household_size: int | None) -> float:
 def _fsl(b: _Builder, stage: str) -> None:
     assessment = fsl_assessment(b.situation, b.rules, stage)
     if assessment is None:
+        return
+    if assessment == "after_judgment":
+        b.orient("fsl", "fsl.after_judgment", cite=("fsl_income_scale",))
         return
     scale = b.rules.param("fsl_income_scale")
     extra = "" if scale.get("by_household_size") else b.rules.text("reasons", "fsl.household_size_note", b.lang)
@@ -389,7 +393,8 @@ def deadline_list(situation: Situation, rules: Rules, lang: str, b: _Builder | N
             label = rules.text("deadlines", "hearing", lang)
         add("hearing", situation.hearing_date, label, "payment_time_conditions")
     if situation.judgment_served_date is not None:
-        label = rules.text("deadlines", "appeal_deadline", lang, period=fmt(rules.duration("appeal_period"), lang))
+        label = rules.text("deadlines", "appeal_deadline", lang, period=fmt(rules.duration("appeal_period"), lang),
+                           refere_period=fmt(rules.duration("appeal_period", "refere_period"), lang))
         add("appeal_deadline", dl.appeal_deadline(rules, situation.judgment_served_date), label, "appeal_period")
     if situation.commandement_de_quitter_date is not None:
         day, pushed = dl.earliest_eviction(rules, situation.commandement_de_quitter_date)

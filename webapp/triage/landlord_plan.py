@@ -82,7 +82,8 @@ def action_plan(situation: Situation, rules: Rules, lang: str) -> list[dict]:
         step("hearing", s.hearing_date, "payment_time_conditions")
     if s.judgment_served_date is not None:
         step("appeal_deadline", dl.appeal_deadline(rules, s.judgment_served_date), "appeal_period",
-             period=fmt(rules.duration("appeal_period"), lang))
+             period=fmt(rules.duration("appeal_period"), lang),
+             refere_period=fmt(rules.duration("appeal_period", "refere_period"), lang))
     if s.commandement_de_quitter_date is not None:
         day, _ = dl.earliest_eviction(rules, s.commandement_de_quitter_date)
         step("earliest_eviction", day, "wait_after_commandement_de_quitter",

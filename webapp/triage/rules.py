@@ -129,6 +129,7 @@ class Rules:
         for key, field in (("commandement_payment_period", "on_or_after_cutoff"),
                            ("commandement_payment_period", "before_cutoff"),
                            ("appeal_period", "period"),
+                           ("appeal_period", "refere_period"),
                            ("wait_after_commandement_de_quitter", "period"),
                            ("guarantor_notice", "period"),
                            ("visale", "notice_after_first_unpaid"),
