@@ -77,8 +77,8 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "en": "{date} has not come yet: give the date written on the order to leave you received, or answer “I don't know”.",
     },
     "hearing_date_past": {
-        "fr": "Le {date} est déjà passé : si l'audience a eu lieu, le juge a peut-être déjà rendu sa décision (le jugement). Je le note : à la fin, je vous dirai qui contacter vite, dont le CDAD (aide juridique gratuite). Pour en parler dès maintenant, appelez le point-justice {call_point_justice}.{numbers_page}",
-        "en": "{date} has already passed: if the hearing took place, the judge may already have given a decision (the judgment). I am noting it: at the end I will tell you whom to contact quickly, the CDAD (free legal help) among them. To talk about it now, call the point-justice {call_point_justice}.{numbers_page}",
+        "fr": "Le {date} est déjà passé : si l'audience a eu lieu, le juge a peut-être déjà rendu sa décision (le jugement). Je le note : à la fin, je vous dirai qui contacter vite, dont le CDAD (accès au droit). Pour en parler dès maintenant, appelez le point-justice {call_point_justice}.{numbers_page}",
+        "en": "{date} has already passed: if the hearing took place, the judge may already have given a decision (the judgment). I am noting it: at the end I will tell you whom to contact quickly, the CDAD (access to law) among them. To talk about it now, call the point-justice {call_point_justice}.{numbers_page}",
     },
     "commune_not_found": {
         "fr": "Je ne trouve pas « {query} » parmi les communes du Territoire de Belfort. Vérifiez l'orthographe ou donnez le code postal (90…).",

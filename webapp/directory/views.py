@@ -87,7 +87,7 @@ def my_contacts():
         social = directory.nearest(commune.insee, "social_worker")
         contacts = [
             ("social_worker", _("Travailleur social du Département"), [social]),
-            ("cdad", _("Aide juridique gratuite"),
+            ("cdad", _("Aide juridique"),
              [directory.nearest(commune.insee, "cdad"), directory.nearest(commune.insee, "point_justice")]),
             ("fsl", _("Aide financière pour le loyer (FSL)"), [directory.nearest(commune.insee, "fsl")]),
             ("caf", _("CAF (aide au logement)"),
