@@ -59,8 +59,8 @@ MAX_REVIEW_AGE = dt.timedelta(days=365)
 # Headings a tenant stage page must end with, and the disclaimer every page
 # carries, per language.
 STAGE_SECTIONS = {
-    "fr": ("Que faire maintenant ?", "Qui peut vous aider gratuitement ?"),
-    "en": ("What to do now", "Who can help for free"),
+    "fr": ("Que faire maintenant ?", "Qui peut vous aider ?"),
+    "en": ("What to do now", "Who can help"),
 }
 DISCLAIMER = {
     "fr": "pas un conseil juridique",
