@@ -101,3 +101,16 @@ def test_the_appeal_date_warns_that_a_refere_order_may_have_less_time(lang, word
     [appeal] = [d for d in deadline_list(s, RULES, lang) if d["kind"] == "appeal_deadline"]
     assert appeal["date"] == "2026-04-30"
     assert all(word in appeal["label"] for word in words), appeal["label"]
+
+
+def test_an_old_lease_s_two_months_say_a_renewed_lease_may_have_six_weeks():
+    """Whether a pre-2023 lease renewed since has 6 weeks is debated (brief §1.2): the date says so."""
+    s = situation(stage="commandement_de_payer", today=D("2026-04-02"), commandement_date="2026-03-31",
+                  lease_date="2019-01-10")
+    [pay] = [d for d in deadline_list(s, RULES, "fr") if d["kind"] == "payment_deadline"]
+    assert pay["date"] == "2026-05-31"
+    assert "2 mois" in pay["label"] and "renouvelé" in pay["label"] and "6 semaines" in pay["label"]
+    recent = situation(stage="commandement_de_payer", today=D("2026-04-02"), commandement_date="2026-03-31",
+                       lease_date="2024-01-10")
+    [pay] = [d for d in deadline_list(recent, RULES, "fr") if d["kind"] == "payment_deadline"]
+    assert "peut-être" not in pay["label"] and "discutée" not in pay["label"]
