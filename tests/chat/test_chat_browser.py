@@ -88,10 +88,19 @@ def test_conversation_in_browser_reaches_orientation(browser, chat_site, lang, j
         assert "Espace des solidarités" in text or "solidarit" in text.lower()
         # Phone numbers are links; the follow-up links are there.
         assert page.locator("#chat-log a[href='/chat/suite/recontact']").count() == 1
+        # The answer is read from its start, not from its last buttons: the
+        # page jumps to it (no JavaScript) or the widget scrolls it to the top
+        # of the screen, and it holds the orientation.
+        start = page.locator("#dernier-message")
+        assert contacts_title in start.inner_text()
+        top = start.evaluate("el => el.getBoundingClientRect().top")
+        assert -2 <= top < page.viewport_size["height"] / 2, top  # sub-pixel scrolling
         if javascript:
-            # Focus stays in the conversation controls after a reply.
+            # Focus is at the answer's start when it offers buttons (Tab then
+            # reaches its links and buttons in order), else in the message box.
             focused = page.evaluate("document.activeElement.id || document.activeElement.tagName")
-            assert focused in ("chat-message", "BUTTON")
+            has_buttons = page.locator("#chat-buttons button").count() > 0
+            assert focused == ("dernier-message" if has_buttons else "chat-message"), focused
         # The conversation survives a reload.
         page.reload()
         assert contacts_title in page.locator("#chat-log").inner_text()

@@ -5,6 +5,8 @@ HTTP server plays a Rasa that answers nothing.
 """
 from __future__ import annotations
 
+import pytest
+
 from tests.chat.bot_processes import free_port
 from tests.chat.fake_rasa import FakeRasa
 from tests.helpers import make_test_app
@@ -61,6 +63,9 @@ def test_too_long_message_is_refused_next_to_the_field(tmp_path):
     assert response.status_code == 400
     assert 'id="chat-error"' in page and "50 caractères au plus" in page
     assert 'aria-describedby="chat-hint chat-error"' in page
+    # The whole text is kept, and the field takes focus without any script.
+    assert ">" + "x" * 51 + "</textarea>" in page and "autofocus" in page
+    assert "<title>Erreur : Assistant" in page
     api = client.post("/chat/api/message", json={"message": "x" * 51})
     assert api.status_code == 400
     assert api.json["errors"][0]["field"] == "message"
@@ -178,3 +183,16 @@ def test_site_pages_named_in_bot_text_are_links(tmp_path):
     message = api["html"]
     assert "/pas-une-page" in message and 'href="/pas-une-page"' not in message
     assert message.count("<a ") == 2
+
+
+@pytest.mark.parametrize("log, start", [
+    ([], None),
+    ([{"who": "bot"}], 0),
+    ([{"who": "user"}, {"who": "bot"}, {"who": "bot"}], 1),
+    ([{"who": "user"}, {"who": "bot"}, {"who": "user"}, {"who": "bot"}, {"who": "bot"}], 3),
+    ([{"who": "user"}, {"who": "bot"}, {"who": "user"}], 2),   # no answer came: the message itself
+])
+def test_the_page_jumps_to_the_latest_answer_s_first_entry(log, start):
+    from webapp.chat.conversation import answer_start
+
+    assert answer_start(log) == start

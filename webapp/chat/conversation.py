@@ -79,6 +79,15 @@ def count_sent(chat: dict, now: float | None = None) -> None:
     chat.setdefault("sent", []).append(time.time() if now is None else now)
 
 
+def answer_start(log: list[dict]) -> int | None:
+    """The index of the latest answer's first entry (the household's last
+    message when no answer came); None for an empty log."""
+    for index in range(len(log) - 1, -1, -1):
+        if log[index].get("who") == "user":
+            return index + 1 if index + 1 < len(log) else index
+    return len(log) - 1 if log else None
+
+
 def last_buttons(chat: dict) -> list[dict]:
     """Buttons of the bot's latest turn: the only ones the household may press."""
     for entry in reversed(chat["log"]):

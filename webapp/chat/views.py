@@ -85,7 +85,8 @@ def chat_labels() -> dict[str, str]:
 def _page(chat: dict, status: int = 200, error: str | None = None, draft: str = "",
           unavailable: bool = False):
     return render_template(
-        "chat/index.html", log=chat["log"], buttons=conversation.last_buttons(chat),
+        "chat/index.html", log=chat["log"], answer_start=conversation.answer_start(chat["log"]),
+        buttons=conversation.last_buttons(chat),
         labels=chat_labels(), error=error, draft=draft, unavailable=unavailable,
         max_length=conversation.max_length(),
         # How long Rasa keeps an idle conversation: its SQL store by `flask
@@ -107,7 +108,8 @@ def post_message():
     shown, sent = _incoming(chat)
     error, status = _check(chat, shown)
     if error:
-        return _page(chat, status=status, error=error, draft=shown[:conversation.max_length() * 2])
+        # The whole text comes back, so nothing typed is lost.
+        return _page(chat, status=status, error=error, draft=shown)
     try:
         _exchange(chat, shown, sent)
     except BotUnavailable as exc:
@@ -137,7 +139,7 @@ def api_message():
     turn, labels = _turn_macros(), chat_labels()
     return _json({
         "messages": new_entries,
-        "html": str(turn.messages(new_entries, labels)),
+        "html": str(turn.messages(new_entries, labels, 1 if added else 0)),
         "buttons_html": str(turn.buttons(conversation.last_buttons(chat), labels)),
     })
 

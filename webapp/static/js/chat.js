@@ -59,12 +59,21 @@
           var notice = document.querySelector(".chat-unavailable");
           if (notice) { notice.parentNode.removeChild(notice); }
           var old = document.getElementById("dernier-message");
-          if (old) { old.removeAttribute("id"); }
+          if (old) { old.removeAttribute("id"); old.removeAttribute("tabindex"); }
           appendHtml(log, data.html);
           replaceButtons(data.buttons_html);
           input.value = "";
-          var first = buttonsBox.querySelector("button");
-          (first || input).focus();
+          // A long answer (the orientation) must be read from its start: it
+          // is scrolled to the top of the screen. When it asks for a choice,
+          // focus goes to its start, so that Tab then reaches its links and
+          // its buttons in order; otherwise it stays in the message box.
+          var start = document.getElementById("dernier-message");
+          if (start && start.scrollIntoView) { start.scrollIntoView({ block: "start" }); }
+          if (start && buttonsBox.querySelector("button")) {
+            start.focus({ preventScroll: true });
+          } else {
+            input.focus({ preventScroll: true });
+          }
           return;
         }
         if (data.unavailable && data.fallback_html) {
