@@ -51,4 +51,14 @@ def test_empty_form_submission_shows_accessible_errors(page, post_form):
     check_axe(page)
     unexplained = [field for field in page.evaluate(INVALID_FIELDS) if not field["texts"]]
     assert not unexplained, f"invalid fields without an error message: {unexplained}"
+    summary = page.locator("main .error-summary")
+    if summary.count():
+        # Without any script: the summary takes focus on load (autofocus), the
+        # title says there is an error, and each of its links leads to a field.
+        assert page.evaluate("document.activeElement.classList.contains('error-summary')"), \
+            f"{site_page.path}: focus is on {page.evaluate('document.activeElement.tagName')}"
+        assert page.title().startswith(("Erreur :", "Error:")), page.title()
+        targets = summary.locator("a[href^='#']").evaluate_all("links => links.map(a => a.hash.slice(1))")
+        missing = [t for t in targets if not page.evaluate("id => !!document.getElementById(id)", t)]
+        assert not missing, f"{site_page.path}: error summary links to missing ids {missing}"
     assert page.problems.all() == [], page.problems.all()
