@@ -1,9 +1,10 @@
 """Turn what people type ("le 3 octobre", "hier", "15/09") into ISO dates."""
 import datetime as dt
 import re
-from typing import Optional
+from typing import Optional, Tuple
 
 import dateparser
+from dateparser.date import DateDataParser
 from dateparser.search import search_dates
 
 LANGUAGES = ["fr", "en"]
@@ -20,6 +21,9 @@ _BARE_DAY = re.compile(r"^(?:le\s+|the\s+|on the\s+)?(\d{1,2})(?:er|st|nd|rd|th)
 _EXPLICIT_YEAR = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 # How far from today a day without a year is taken as meant.
 _NEAR = dt.timedelta(days=183)
+# A month and a year in figures, "03/2021": dateparser reads it as the 3rd of
+# this month in 2021.
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-]((?:19|20)\d{2})$")
 
 
 def parse_date(text: str, today: dt.date, prefer: str = "past") -> Optional[dt.date]:
@@ -28,8 +32,19 @@ def parse_date(text: str, today: dt.date, prefer: str = "past") -> Optional[dt.d
     ``prefer`` ("past" or "future") settles "le 3 octobre" without a year: a
     commandement already received is in the past, a hearing in the future.
     """
+    return parse_date_and_precision(text, today, prefer)[0]
+
+
+def parse_date_and_precision(text: str, today: dt.date,
+                             prefer: str = "past") -> Tuple[Optional[dt.date], str]:
+    """(the date, how much of it was given: "day", "month" or "year").
+
+    "juillet 2023" is the 1st of July with "month"; "en 2023" a day of 2023
+    with "year". The caller says so to the API rather than pass a day the
+    household never gave (the lease date decides the payment period).
+    """
     if not text or not text.strip():
-        return None
+        return None, "day"
     settings = {
         "DATE_ORDER": "DMY",
         "PREFER_DATES_FROM": prefer,
@@ -40,18 +55,45 @@ def parse_date(text: str, today: dt.date, prefer: str = "past") -> Optional[dt.d
     cleaned = " ".join(text.strip().split())
     bare = _BARE_DAY.match(cleaned)
     if bare:
-        return _nearest_day_of_month(int(bare.group(1)), today, prefer)
+        return _nearest_day_of_month(int(bare.group(1)), today, prefer), "day"
+    month_year = _MONTH_YEAR.match(cleaned)
+    if month_year and 1 <= int(month_year.group(1)) <= 12:
+        return dt.date(int(month_year.group(2)), int(month_year.group(1)), 1), "month"
+    parser = DateDataParser(languages=LANGUAGES, settings=settings)
     for candidate in (cleaned, _FILLER.sub(" ", cleaned)):
-        parsed = dateparser.parse(candidate, languages=LANGUAGES, settings=settings)
-        if parsed:
-            return parsed.date()
+        found = _parsed(parser, candidate)
+        if found[0] is not None:
+            return found
     # A date inside a sentence: "l'huissier est passé le 3 octobre".
-    found = search_dates(cleaned, languages=LANGUAGES, settings=settings) or []
-    for matched_text, parsed in found:
+    for matched_text, parsed in search_dates(cleaned, languages=LANGUAGES, settings=settings) or []:
         # Skip lone words dateparser reads as dates ("le", "a", "mar").
         if re.search(r"\d", matched_text) or len(matched_text.strip()) >= 4:
-            return parsed.date()
-    return None
+            day, precision = _parsed(parser, matched_text)
+            return (day or parsed.date()), precision
+    return None, "day"
+
+
+def partial_iso(day: dt.date, precision: str) -> str:
+    """"2023-07-01" for a day, "2023-07" for a month, "2023" for a year."""
+    return {"month": day.isoformat()[:7], "year": day.isoformat()[:4]}.get(precision, day.isoformat())
+
+
+def split_partial_iso(value: str) -> Tuple[str, str]:
+    """The API's (lease_date, lease_date_precision) for a slot written by `partial_iso`."""
+    if re.fullmatch(r"\d{4}", value):
+        return f"{value}-01-01", "year"
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return f"{value}-01", "month"
+    return value, "day"
+
+
+def _parsed(parser: DateDataParser, text: str) -> Tuple[Optional[dt.date], str]:
+    data = parser.get_date_data(text)
+    if data is None or data.date_obj is None:
+        return None, "day"
+    # dateparser's period: "day", "week", "month", "year" (a week is days apart).
+    precision = data.period if data.period in ("month", "year") else "day"
+    return data.date_obj.date(), precision
 
 
 def _nearest_day_of_month(day: int, today: dt.date, prefer: str) -> Optional[dt.date]:

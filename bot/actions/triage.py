@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from . import answers, dialogue
+from .dates import split_partial_iso
 from .helplines import calls, say
 from .texts import DETAILS_URL, REFERRAL_URL, kind_label, lang_of, text
 from .webapp_api import TriageRejected, WebappApi, WebappUnavailable
@@ -42,6 +43,12 @@ def triage_request(tracker: Tracker, lang: str) -> Dict[str, Any]:
     # Yes/no and the debts choice become the API's booleans and choices.
     request.update(answers.to_request({slot: tracker.get_slot(slot)
                                        for slot in ("private_sector_employee", "debts", "resumed_rent")}))
+    # A lease date given to the month or year ("2023-07", actions/dates.py)
+    # goes with its precision; "day" is the API's default.
+    if isinstance(request.get("lease_date"), str):
+        request["lease_date"], precision = split_partial_iso(request["lease_date"])
+        if precision != "day":
+            request["lease_date_precision"] = precision
     # The tenant's landlord and rent: a landlord's answer has no such field.
     if request.get("role") != "tenant":
         request.pop("landlord_kind", None)

@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from . import answers, dialogue
 from .amounts import parse_amount
 from .communes import candidates, commune_entity
-from .dates import parse_date, parse_upcoming_date
+from .dates import parse_date_and_precision, parse_upcoming_date, partial_iso
 from .helplines import calls, say
 from .texts import lang_of, text
 from .triage import format_date
@@ -146,8 +146,11 @@ class ValidateTriageForm(FormValidationAction):
             return {slot: dialogue.UNKNOWN}
         lang, day = lang_of(tracker), today()
         upcoming = slot in dialogue.FUTURE_DATE_SLOTS
-        parsed = (parse_upcoming_date(self._text(tracker), day) if upcoming
-                  else parse_date(self._text(tracker), day, prefer="past"))
+        precision = "day"
+        if upcoming:
+            parsed = parse_upcoming_date(self._text(tracker), day)
+        else:
+            parsed, precision = parse_date_and_precision(self._text(tracker), day, prefer="past")
         if parsed is None:
             dispatcher.utter_message(text=text("not_understood_date", lang))
             return {slot: None}
@@ -160,6 +163,11 @@ class ValidateTriageForm(FormValidationAction):
         if not upcoming and parsed > day:
             dispatcher.utter_message(text=text(f"date_in_future.{slot}", lang, date=shown))
             return {slot: None}
+        if slot == "lease_date":
+            # "juillet 2023" is a month, not the 1st: kept as "2023-07" (and
+            # "en 2023" as "2023"), the API decides whether that is enough to
+            # tell the payment period (triage.triage_request).
+            return {slot: partial_iso(parsed, precision)}
         return {slot: parsed.isoformat()}
 
     def extract_lease_date(self, dispatcher, tracker, domain):

@@ -11,7 +11,7 @@ from actions.amounts import parse_amount
 from actions.ask import (ActionAskDebtEur, ActionAskDebts, ActionAskHousingBenefit,
                          ActionAskLandlordKind, ActionAskPrivateSectorEmployee,
                          ActionAskResumedRent, ActionAskRole, ActionAskStage)
-from actions.dates import parse_date
+from actions.dates import parse_date, parse_date_and_precision
 from actions.handoff import ActionHandleFallback, ActionOfferHandoff
 from actions.slot_mappings import ValidateSlotMappings
 from actions.triage import ActionSubmitTriage, format_date, render_result
@@ -828,3 +828,39 @@ def test_a_steps_phone_link_is_not_repeated_after_its_number():
     # A number the text does not give is shown, as a number.
     assert "• Appelez la ligne d'écoute. (0805160075)\n" in reply
     assert "• Lisez la page sur le commandement. (/infos/locataire/commandement-de-payer)" in reply
+
+
+# --- a lease date given to the month or the year --------------------------------------
+@pytest.mark.parametrize("text,expected", [
+    ("fin juillet 2023", (dt.date(2023, 7, 1), "month")),
+    ("03/2021", (dt.date(2021, 3, 1), "month")),     # not the 3rd of this month in 2021
+    ("en 2023", (dt.date(2023, 11, 1), "year")),
+    ("le 28 juillet 2023", (dt.date(2023, 7, 28), "day")),
+    ("le 3 octobre", (dt.date(2026, 10, 3), "day")),
+])
+def test_parse_date_says_how_much_of_the_date_was_given(text, expected):
+    assert parse_date_and_precision(text, TODAY) == expected
+
+
+@pytest.mark.parametrize("answer,kept", [("fin juillet 2023", "2023-07"), ("en 2021", "2021"),
+                                         ("le 28 juillet 2023", "2023-07-28")])
+def test_form_keeps_the_lease_date_s_precision(answer, kept):
+    """"juillet 2023" is a month: the form keeps "2023-07", it does not make it the 1st."""
+    tr = tracker(answer, requested_slot="lease_date",
+                 slots={"role": "tenant", "stage": "commandement_de_payer", "commune": "90010",
+                        "commandement_date": "2026-11-02"})
+    _, events = run(ValidateTriageForm(), tr)
+    assert slot_events(events)["lease_date"] == kept
+
+
+@pytest.mark.parametrize("slot,sent", [
+    ("2023-07", {"lease_date": "2023-07-01", "lease_date_precision": "month"}),
+    ("2023", {"lease_date": "2023-01-01", "lease_date_precision": "year"}),
+    ("2023-07-28", {"lease_date": "2023-07-28"}),
+])
+def test_submit_sends_the_lease_date_s_precision_with_it(fake_site, slot, sent):
+    tr = tracker("", active_loop=None, slots={"role": "tenant", "stage": "commandement_de_payer",
+                                              "lease_date": slot})
+    run(ActionSubmitTriage(), tr)
+    assert fake_site.requests[-1][2] == dict({"lang": "fr", "role": "tenant", "stage": "commandement_de_payer"},
+                                             **sent)

@@ -123,6 +123,27 @@ def test_hearing_date_already_past_gets_advice_then_the_answer_for_it(chat_app, 
     assert "Allez à l'audience" not in result
 
 
+def test_a_lease_date_given_to_the_month_is_not_made_a_day(chat_app, live_site):
+    """"fin juillet 2023" holds the 29th, the day the period changed: the chat
+    sends the month, and the answer gives the 6 weeks with the 2 months' warning
+    instead of a 2-month deadline read from "1 juillet" (19 days too late)."""
+    client = chat_app.test_client()
+    assert "commune" in say(client, "jai recu un commandement de payer")
+    assert "commandement" in say(client, "Belfort")
+    assert "bail" in say(client, "le 2 novembre")
+    say(client, "fin juillet 2023")
+    for _ in range(10):
+        result = say(client, "je sais pas")
+        if "Qui contacter" in result:
+            break
+    with client.session_transaction() as session:
+        sent = session["triage_request"]
+    assert sent["lease_date"] == "2023-07-01" and sent["lease_date_precision"] == "month"
+    [pay] = [d for d in api_answer(live_site, sent)["deadlines"] if d["kind"] == "payment_deadline"]
+    assert "6 semaines" in pay["label"] and "peut être de 2 mois" in pay["label"]
+    assert pay["label"] in result
+
+
 def test_question_in_the_middle_of_the_form_is_answered_then_form_resumes(chat_app):
     client = chat_app.test_client()
     assert "commune" in say(client, "j'ai des loyers impayes")

@@ -188,3 +188,26 @@ def test_openapi_document_merges_every_area_part(client):
         data = yaml.safe_load(part.read_text(encoding="utf-8"))
         assert set(data.get("paths") or {}) <= set(doc["paths"]), part
         assert set((data.get("components") or {}).get("schemas") or {}) <= set(doc["components"]["schemas"])
+
+
+@pytest.mark.parametrize("lease_date, precision, case_words", [
+    # "juillet 2023" holds the 29th: no day may be picked, the shorter period is given with its warning.
+    ("2023-07-01", "month", ("6 semaines", "peut être de 2 mois")),
+    ("2023-11-01", "year", ("6 semaines", "peut être de 2 mois")),     # "en 2023"
+    ("2021-03-01", "month", ("2 mois", "bail signé avant")),           # "mars 2021": wholly before
+    ("2023-08-01", "month", ("6 semaines", "depuis le 29 juillet")),    # "août 2023": wholly after
+    ("2023-07-01", "day", ("2 mois", "bail signé avant")),              # a real day stays as given
+])
+def test_a_lease_date_known_to_the_month_or_year_never_picks_the_period(client, lease_date, precision, case_words):
+    r = post(client, {"role": "tenant", "stage": "commandement_de_payer", "commune": "90010",
+                      "commandement_date": "2026-11-02", "lease_date": lease_date,
+                      "lease_date_precision": precision, "today": "2026-11-24"})
+    assert r.status_code == 200, r.get_data(as_text=True)
+    [pay] = [d for d in r.get_json()["deadlines"] if d["kind"] == "payment_deadline"]
+    assert all(word in pay["label"] for word in case_words), pay["label"]
+    assert pay["date"] == ("2027-01-02" if case_words[0] == "2 mois" else "2026-12-14")
+
+
+def test_an_unknown_lease_date_precision_is_a_400_with_its_field(client):
+    r = post(client, {"role": "tenant", "lease_date": "2023-07-01", "lease_date_precision": "week"})
+    assert fields(r) == ["lease_date_precision"]

@@ -26,12 +26,18 @@ def add(day: dt.date, d: Duration, sign: int = 1) -> dt.date:
     return day + sign * dt.timedelta(days=d.days, weeks=d.weeks)
 
 
-def payment_period(rules: Rules, lease_date: dt.date | None) -> tuple[Duration, str]:
+def payment_period(rules: Rules, lease_date: dt.date | None,
+                   precision: str = "day") -> tuple[Duration, str]:
     """Period to pay after a commandement de payer, and which case applied.
 
-    The case is on_or_after_cutoff, before_cutoff or lease_unknown.
+    The case is on_or_after_cutoff, before_cutoff or lease_unknown. A lease
+    date known only to the month or the year ("juillet 2023") whose month or
+    year holds the cut-off day is read as unknown: any day picked in it
+    could give the wrong period.
     """
     node = rules.param("commandement_payment_period")
+    if lease_date is not None and precision != "day" and _straddles(lease_date, precision, rules.lease_cutoff):
+        lease_date = None
     if lease_date is None:
         fallback = node["when_lease_date_unknown"]
         return rules.duration("commandement_payment_period", fallback), "lease_unknown"
@@ -39,8 +45,19 @@ def payment_period(rules: Rules, lease_date: dt.date | None) -> tuple[Duration, 
     return rules.duration("commandement_payment_period", case), case
 
 
-def payment_deadline(rules: Rules, commandement_date: dt.date, lease_date: dt.date | None) -> dt.date:
-    period, _ = payment_period(rules, lease_date)
+def _straddles(day: dt.date, precision: str, cutoff: dt.date) -> bool:
+    """True when the month or year of `day` holds days on both sides of `cutoff`."""
+    if precision == "year":
+        first, last = dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+    else:
+        first = day.replace(day=1)
+        last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+    return first < cutoff <= last
+
+
+def payment_deadline(rules: Rules, commandement_date: dt.date, lease_date: dt.date | None,
+                     precision: str = "day") -> dt.date:
+    period, _ = payment_period(rules, lease_date, precision)
     return add(commandement_date, period)
 
 

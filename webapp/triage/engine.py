@@ -378,7 +378,7 @@ def deadline_list(situation: Situation, rules: Rules, lang: str, b: _Builder | N
             b.cite(*cite)
 
     if situation.commandement_date is not None:
-        period, case = dl.payment_period(rules, situation.lease_date)
+        period, case = dl.payment_period(rules, situation.lease_date, situation.lease_date_precision)
         old = rules.duration("commandement_payment_period", "before_cutoff")
         new = rules.duration("commandement_payment_period", "on_or_after_cutoff")
         # A lease signed before the cut-off and renewed since may have the

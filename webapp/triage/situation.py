@@ -28,6 +28,10 @@ STAGES = (
 HOUSING_BENEFIT = ("none", "paid_to_tenant", "paid_to_landlord")
 OVERINDEBTEDNESS = ("none", "filed", "admissible")
 LANGS = ("fr", "en")
+# How much of the lease date the household gave: "juillet 2023" is a month,
+# "en 2023" a year. The engine does not pick a day that would decide the
+# payment period on its own (deadlines.payment_period).
+DATE_PRECISIONS = ("day", "month", "year")
 
 # Dates of events that have already happened: one in the future is a typo.
 PAST_EVENT_DATES = ("lease_date", "commandement_date", "judgment_served_date", "commandement_de_quitter_date")
@@ -42,6 +46,7 @@ CHOICE_FIELDS = {
     "housing_benefit": HOUSING_BENEFIT,
     "overindebtedness": OVERINDEBTEDNESS,
     "lang": LANGS,
+    "lease_date_precision": DATE_PRECISIONS,
 }
 MAX_AMOUNT_EUR = 10_000_000
 MAX_HOUSEHOLD_SIZE = 30
@@ -75,6 +80,7 @@ class Situation:
     other_debts: bool | None = None
     overindebtedness: str | None = None
     lease_date: dt.date | None = None
+    lease_date_precision: str = "day"
     commandement_date: dt.date | None = None
     hearing_date: dt.date | None = None
     judgment_served_date: dt.date | None = None
