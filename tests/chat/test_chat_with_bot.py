@@ -25,6 +25,16 @@ def expected_social_worker(live_site, commune, lang):
     return next(o["structure"]["name"] for o in answer["orientations"] if o["kind"] == "social_worker")
 
 
+def dont_know_to_the_result(client):
+    """Answer every other question "je ne sais pas", up to the result: (its text, the request sent)."""
+    for _ in range(10):
+        result = say(client, "je sais pas")
+        if "Qui contacter" in result:
+            break
+    with client.session_transaction() as session:
+        return result, session["triage_request"]
+
+
 def api_answer(live_site, request):
     """The site's own answer to a request the chat sent."""
     return requests.post(f"{live_site}/api/triage", timeout=10, json=request).json()
@@ -110,13 +120,7 @@ def test_hearing_date_already_past_gets_advice_then_the_answer_for_it(chat_app, 
     reply = say(client, "hier")
     assert "est déjà passé" in reply and "CDAD" in reply
     assert "montant" in reply
-    # The other questions, each answered "je ne sais pas", up to the result.
-    for _ in range(10):
-        result = say(client, "je sais pas")
-        if "Qui contacter" in result:
-            break
-    with client.session_transaction() as session:
-        sent = session["triage_request"]
+    result, sent = dont_know_to_the_result(client)
     assert sent["hearing_date"] == (dt.date.today() - dt.timedelta(days=1)).isoformat()
     steps = api_answer(live_site, sent)["next_steps"]
     assert steps[0]["text"].startswith("La date de l'audience est passée") and steps[0]["text"] in result
@@ -132,12 +136,7 @@ def test_a_lease_date_given_to_the_month_is_not_made_a_day(chat_app, live_site):
     assert "commandement" in say(client, "Belfort")
     assert "bail" in say(client, "le 2 novembre")
     say(client, "fin juillet 2023")
-    for _ in range(10):
-        result = say(client, "je sais pas")
-        if "Qui contacter" in result:
-            break
-    with client.session_transaction() as session:
-        sent = session["triage_request"]
+    result, sent = dont_know_to_the_result(client)
     assert sent["lease_date"] == "2023-07-01" and sent["lease_date_precision"] == "month"
     [pay] = [d for d in api_answer(live_site, sent)["deadlines"] if d["kind"] == "payment_deadline"]
     assert "6 semaines" in pay["label"] and "peut être de 2 mois" in pay["label"]
