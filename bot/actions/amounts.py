@@ -41,20 +41,29 @@ def parse_amount(text: str, require_currency: bool = True) -> Optional[float]:
         return None
     match = _WITH_CURRENCY.search(text)
     if match:
-        return _to_float(match.group("before") or match.group("after"))
+        group = "before" if match.group("before") else "after"
+        if _negative(text, match.start(group)):
+            return None
+        return _to_float(match.group(group))
     words = _WORDS.search(text)
     if words:
         return _words_to_number(words.group(1))
     if not require_currency:
         bare = _BARE.search(text)
         if bare:
-            return _to_float(bare.group("n"))
+            return None if _negative(text, bare.start("n")) else _to_float(bare.group("n"))
         words = re.search(
             r"((?:\b(?:%s)\b[\s-]*)+)" % "|".join(_HUNDRED | _THOUSAND), text, re.IGNORECASE
         )
         if words:
             return _words_to_number(_expand_left(text, words.start()) + words.group(1))
     return None
+
+
+def _negative(text: str, start: int) -> bool:
+    """"-5": a debt or an income is never below zero, and dropping the sign
+    made it 5 €; not understood, the question is asked again."""
+    return text[:start].rstrip().endswith(("-", "\u2212"))
 
 
 def _to_float(raw: str) -> float:

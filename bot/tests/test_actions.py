@@ -36,6 +36,9 @@ def fixed_today(monkeypatch):
     ("deux mille euros", 2000.0),
     ("trois mille deux cents euros", 3200.0),
     ("je dois 3 mois de loyer", None),
+    ("-5 €", None),           # the sign made it 5 € of debt
+    ("je dois - 300e", None),
+    ("1 500 € - 2000 €", 1500.0),
 ])
 def test_parse_amount_reads_amounts_people_type(text, expected):
     """Amounts with a currency are read; months of rent are not money."""
@@ -46,6 +49,7 @@ def test_parse_amount_accepts_bare_number_only_when_asked():
     """A bare "1200" is an amount only as the answer to the amount question."""
     assert parse_amount("1200") is None
     assert parse_amount("1200", require_currency=False) == 1200.0
+    assert parse_amount("-5", require_currency=False) is None
 
 
 @pytest.mark.parametrize("text", ["je dois 3 mois de loyer", "3 loyers", "2 mois et demi"])
