@@ -260,11 +260,17 @@ def test_a_hearing_already_past_is_not_to_be_attended():
     english = run(stage="assignation", hearing_date=TODAY - dt.timedelta(days=1), lang="en")
     assert english.next_steps[0]["text"].startswith("The hearing date has passed")
     assert {s["url"] for s in result.sources} >= {s["url"] for s in RULES.param("appeal_period")["sources"]}
+    # The CDAD no longer offers to explain the hearing, but where the case stands.
+    (cdad,) = [o["reason"] for o in result.orientations if o["kind"] == "cdad"]
+    assert cdad.startswith("La date de l'audience est passée") and "où en est votre dossier" in cdad
 
 
 @pytest.mark.parametrize("days", [0, 10])
 def test_a_hearing_today_or_later_is_to_be_attended(days):
     result = run(stage="assignation", hearing_date=TODAY + dt.timedelta(days=days))
     assert result.next_steps[0]["text"].startswith("Allez à l'audience")
+    assert "Avant l'audience, reprenez le paiement du loyer courant en entier" in result.next_steps[0]["text"]
+    (cdad,) = [o["reason"] for o in result.orientations if o["kind"] == "cdad"]
+    assert "expliquer l'audience" in cdad
     (hearing,) = [d for d in result.deadlines if d["kind"] == "hearing"]
     assert hearing["label"].startswith("Audience au tribunal : allez-y")

@@ -224,7 +224,8 @@ def _tenant_orientations(b: _Builder, stage: str) -> None:
     else:  # assignation, jugement, commandement_de_quitter: the court leads
         cdad_cite = {"assignation": ("payment_time_conditions",), "jugement": ("appeal_period",),
                      "commandement_de_quitter": ("jex_extra_time",)}[stage]
-        b.orient("cdad", f"cdad.{stage}", cite=cdad_cite, **jex)
+        passed = stage == "assignation" and s.hearing_date is not None and s.hearing_date < s.today
+        b.orient("cdad", "cdad.assignation_hearing_passed" if passed else f"cdad.{stage}", cite=cdad_cite, **jex)
         b.orient("social_worker", "social_worker.procedure", cite=charter)
         if stage in AFTER_JUDGMENT:
             b.orient("dalo", "dalo", cite=("dalo_threatened_eviction",))
