@@ -213,3 +213,28 @@ def test_chat_values_the_questionnaire_refuses_are_not_prefilled(chatted):
     assert state["done"] == []
     page = text_of(client.get(f"{PREFIX}/etape/1?depuis=assistant"))
     assert "répondez aux questions que l'assistant ne vous a pas posées" in page
+
+
+@freeze_time(TODAY)
+def test_a_tenant_who_changes_the_chat_s_answers_finds_them_in_the_questionnaire(chatted):
+    """"Modifier mes réponses" on the chat's result page opened an empty questionnaire."""
+    answers = {"lang": "fr", "role": "tenant", "stage": "commandement_de_payer", "commune": "90010",
+               "commandement_date": "2026-04-02", "lease_date": "2023-07-01", "lease_date_precision": "month",
+               "debt_eur": 1500.0, "housing_benefit": "paid_to_landlord", "private_sector_employee": False,
+               "other_debts": False, "overindebtedness": "none"}
+    client = chatted(answers)
+    assert client.get(DETAILS).status_code == 200
+    # The link opens the first step with the chat's answer chosen, and the others shown.
+    situation = text_of(client.get("/questionnaire/locataire/situation"))
+    assert re.search(r'value="commandement_de_payer"[^>]*checked', situation)
+    assert 'value="2026-04-02"' in text_of(client.get("/questionnaire/locataire/date"))
+    assert 'value="1500"' in text_of(client.get("/questionnaire/locataire/dette"))
+    # "juillet 2023" is not a day: the lease date is left for the household to give.
+    assert "2023-07" not in text_of(client.get("/questionnaire/locataire/bail"))
+    with client.session_transaction() as session:
+        kept = session["questionnaire_locataire"]
+    assert kept["lease_date"] == "" and kept["lease_date_unknown"] == "y"
+    assert kept["housing_benefit"] == "paid_to_landlord" and kept["debts"] == "none"
+    # The questionnaire's own result is the chat's (same deadline for the same answers).
+    result = words_of(client.get("/questionnaire/locataire/resultat"))
+    assert "14 mai 2026" in result   # 2 April + 6 weeks: the lease month holds the cut-off

@@ -184,7 +184,8 @@ def follow_details():
     """
     import datetime as dt
 
-    from webapp.questionnaire.tenant import render_triage_result
+    from webapp.questionnaire.steps import answers_from_request
+    from webapp.questionnaire.tenant import SESSION_KEY, render_triage_result
     from webapp.triage.api import get_triage_directory
     from webapp.triage.situation import parse_situation
 
@@ -198,6 +199,9 @@ def follow_details():
     if errors:
         current_app.logger.warning("chat: stored triage answers rejected: %s", errors)
         return redirect(url_for("chat.index"))
+    # "Modifier mes réponses" on that page opens the questionnaire: with the
+    # chat's answers in it, not empty.
+    session[SESSION_KEY] = answers_from_request(answers)
     return render_triage_result(situation, _lang())
 
 

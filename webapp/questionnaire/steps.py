@@ -129,3 +129,42 @@ def triage_request(answers: dict, today: dt.date, lang: str) -> dict:
             body["other_debts"] = False
             body["overindebtedness"] = "none"
     return {k: v for k, v in body.items() if v is not None}
+
+
+def _amount_text(value) -> str:
+    return "" if value is None else (f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}")
+
+
+def answers_from_request(body: dict) -> dict:
+    """The questionnaire's answers for a triage request (the chat's), the inverse
+    of `triage_request`, so that "Modifier mes réponses" after the chat shows
+    what the household said there rather than an empty questionnaire.
+
+    A lease date given only to the month or the year ("juillet 2023") is left
+    to ask: the questionnaire takes a whole date, and no day may be picked.
+    """
+    stage = body.get("stage")
+    yes_no = {True: "yes", False: "no"}
+    answers: dict = {"stage": stage, "commune": body.get("commune"),
+                     "landlord_kind": body.get("landlord_kind") or f.UNKNOWN}
+    if stage in KEY_DATES:
+        field = KEY_DATES[stage][0]
+        answers[field] = body.get(field) or ""
+        answers[f"{field}_unknown"] = "" if answers[field] else "y"
+    exact_lease = body.get("lease_date_precision", "day") == "day"
+    answers["lease_date"] = (body.get("lease_date") or "") if exact_lease else ""
+    answers["lease_date_unknown"] = "" if answers["lease_date"] else "y"
+    answers["debt_eur"] = _amount_text(body.get("debt_eur"))
+    answers["debt_unknown"] = "" if answers["debt_eur"] else "y"
+    answers["monthly_income_eur"] = _amount_text(body.get("monthly_income_eur"))
+    answers["household_size"] = str(body.get("household_size") or "")
+    answers["income_unknown"] = "" if answers["monthly_income_eur"] else "y"
+    answers["resumed_rent"] = yes_no.get(body.get("resumed_rent"), f.UNKNOWN)
+    answers["housing_benefit"] = body.get("housing_benefit") or f.UNKNOWN
+    answers["private_sector_employee"] = yes_no.get(body.get("private_sector_employee"), f.UNKNOWN)
+    if body.get("overindebtedness") in ("filed", "admissible"):
+        answers["debts"] = body["overindebtedness"]
+    else:
+        answers["debts"] = {True: "other_debts", False: "none"}.get(body.get("other_debts"), f.UNKNOWN)
+    return answers
+
