@@ -196,3 +196,20 @@ def test_the_page_jumps_to_the_latest_answer_s_first_entry(log, start):
     from webapp.chat.conversation import answer_start
 
     assert answer_start(log) == start
+
+
+def test_the_bot_s_lists_are_lists_and_its_page_links_are_named_by_title(tmp_path):
+    """A screen reader hears "list, 2 items", not one long paragraph of "•"."""
+    text = ("Votre situation est urgente.\n\nQui contacter, dans cet ordre :\n"
+            "1. ESD de Belfort\n   Il vous aide.\n   Téléphone : 03 84 00 00 00\n2. CDAD\n\n"
+            "Vos dates :\n• 2 janvier 2027 : Dernier jour\n• 3 mars 2027 : Audience\n\n"
+            "Ce que vous pouvez faire :\n• Lisez la page (/infos/locataire/commandement-de-payer)")
+    with FakeRasa(reply=[{"text": text}]) as rasa:
+        client = make_test_app(tmp_path, RASA_URL=rasa.url).test_client()
+        html = client.post("/chat/api/message", json={"message": "aide"}).json["html"]
+    assert "<p>Votre situation est urgente.</p><p>Qui contacter, dans cet ordre :</p>" in html
+    assert ('<ol><li>ESD de Belfort<br>Il vous aide.<br>Téléphone : <a class="tel" href="tel:0384000000">'
+            '03 84 00 00 00</a></li><li>CDAD</li></ol>') in html
+    assert "<ul><li>2 janvier 2027 : Dernier jour</li><li>3 mars 2027 : Audience</li></ul>" in html
+    assert '(<a href="/infos/locataire/commandement-de-payer">Vous avez reçu un commandement de payer</a>)' in html
+    assert "•" not in html

@@ -235,15 +235,67 @@ def _is_page(path: str, url_map) -> bool:
 
 @bp.app_template_filter("chat_text")
 def chat_text(value: str) -> Markup:
-    """Escape the bot's text, then make phone numbers callable (tel: links) and
-    the site's pages it names ("/questionnaire/locataire") real links."""
-    return Markup(_linked(value or "", current_app.url_map))
+    """The bot's text as HTML: escaped; phone numbers made callable (tel:
+    links) and the site's pages it names made links; and its lists given
+    their structure for screen readers: "• " lines a list, "1. " lines (with
+    their indented lines) a numbered list, the rest paragraphs."""
+    return Markup(_blocks(value or "", current_app.url_map, _lang()))
+
+
+# Where a list item of the bot's answers starts: "• " or "2. ".
+_BULLET = re.compile(r"^•\s+")
+_NUMBERED = re.compile(r"^\d+\.\s+")
 
 
 # The bot says the same few hundred sentences again and again: each is
-# escaped and searched (three patterns) once per process, not per message.
+# escaped, searched (three patterns) and laid out once per process and
+# language, not per message.
 @functools.lru_cache(maxsize=1024)
-def _linked(value: str, url_map) -> str:
+def _blocks(value: str, url_map, lang: str) -> str:
+    blocks: list[tuple[str, list[list[str]]]] = []   # (p | ul | ol, items, each its lines)
+    for line in value.split("\n"):
+        text = line.strip()
+        if not text:
+            blocks.append(("", []))
+            continue
+        kind = "ul" if _BULLET.match(text) else "ol" if _NUMBERED.match(text) and line == line.lstrip() else None
+        last = blocks[-1] if blocks else ("", [])
+        if kind is None and line != line.lstrip() and last[0] == "ol" and last[1]:
+            last[1][-1].append(text)          # an indented line of the numbered item above
+        elif kind is None:
+            if last[0] == "p" and last[1]:
+                last[1][0].append(text)       # lines of one paragraph
+            else:
+                blocks.append(("p", [[text]]))
+        else:
+            item = (_BULLET if kind == "ul" else _NUMBERED).sub("", text, count=1)
+            if last[0] == kind:
+                last[1].append([item])
+            else:
+                blocks.append((kind, [[item]]))
+    html = []
+    for kind, items in blocks:
+        if kind == "p":
+            html.append("<p>" + "<br>".join(_linked(t, url_map, lang) for t in items[0]) + "</p>")
+        elif kind:
+            lis = "".join("<li>" + "<br>".join(_linked(t, url_map, lang) for t in lines) + "</li>"
+                          for lines in items)
+            html.append(f"<{kind}>{lis}</{kind}>")
+    return "".join(html)
+
+
+def _page_title(path: str, lang: str) -> str | None:
+    """The title of a content page (/infos/<slug>): a link named by it reads
+    better than its path."""
+    if not path.startswith("/infos/"):
+        return None
+    from webapp.content import get_content
+
+    page, _fallback = get_content().get(lang, path[len("/infos/"):])
+    return page.title if page is not None else None
+
+
+def _linked(value: str, url_map, lang: str) -> str:
     escaped = str(escape(value))
 
     def tel(match: re.Match) -> str:
@@ -252,7 +304,9 @@ def _linked(value: str, url_map) -> str:
 
     def page(match: re.Match) -> str:
         path = match.group(1)
-        return f'<a href="{path}">{path}</a>' if _is_page(path, url_map) else path
+        if not _is_page(path, url_map):
+            return path
+        return f'<a href="{path}">{escape(_page_title(path, lang) or path)}</a>'
 
     escaped = _SITE_PATH.sub(page, escaped)
     escaped = _PHONE.sub(tel, escaped)
