@@ -9,7 +9,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from webapp.content import bp, get_content
+from webapp.content import bp, french_terms, get_content
 from webapp.content.placeholders import Wording, fill_html
 from webapp.content.search import search as run_search
 from webapp.directory import POINT_JUSTICE, directory_snapshot, national_line
@@ -47,8 +47,13 @@ def page(slug: str):
         page, fallback = content.get(lang, slug)
         if page is None:
             abort(404)
-        body = Markup(fill_html(page.html, directory, page.lang, wording(page.lang)))
-        html = render_template("content/page.html", page=page, body=body, fallback=fallback)
+        body = fill_html(page.html, directory, page.lang, wording(page.lang))
+        title = page.title
+        if page.lang == "en":
+            terms = french_terms.glossary_terms(content)
+            body, title = french_terms.mark(body, terms), french_terms.mark_text(page.title, terms)
+        html = render_template("content/page.html", page=page, body=Markup(body), title=title,
+                               fallback=fallback)
         if cache is not None:
             cache[key] = html
     response = make_response(html)
