@@ -168,3 +168,15 @@ def test_the_letter_models_write_no_phone_number_themselves():
 
     source = inspect.getsource(models)
     assert not re.search(r"\b0 ?8\d{2}[ .]?\d{3}[ .]?\d{3}\b|\b08(?: \d\d){4}\b|\b3039\b", source)
+
+
+def test_amounts_around_the_letters_follow_the_site_language():
+    from webapp.letters.formatting import amount_input, money
+    assert money(Decimal("1800"), "en") == "€1,800.00"
+    assert money(Decimal("600"), "en") == "€600.00"
+    assert money(Decimal("1234567.891"), "en") == "€1,234,567.89"
+    assert money(Decimal("-12.5"), "en") == "-€12.50"
+    # French is the letters' own format, unchanged.
+    assert money(Decimal("1800"), "fr") == money_fr(Decimal("1800")) == "1\u00a0800,00\u00a0€"
+    assert amount_input(Decimal("1234.56"), "en") == "1234.56"
+    assert amount_input(Decimal("1234.5"), "fr") == "1234,50"

@@ -79,7 +79,7 @@ def test_result_timeline_is_an_accessible_svg_with_a_text_equivalent(client):
     assert 'role="img"' in svg and 'aria-labelledby="timeline-title timeline-desc"' in svg
     assert '<title id="timeline-title">' in svg and '<desc id="timeline-desc">' in svg
     assert "Vous êtes à l'étape : Commandement de payer." in svg
-    assert "Prochaine échéance : 1 juin 2026" in svg          # 20 April + 6 weeks
+    assert "Prochaine échéance : 1er juin 2026" in svg        # 20 April + 6 weeks
     assert svg.count('class="tl-point tl-done"') == 1 and svg.count('class="tl-point tl-current"') == 1
     assert svg.count("<g") == svg.count("</g>")
     assert "Vous êtes ici" in svg
@@ -241,7 +241,7 @@ def test_english_questionnaire_and_result(client):
                   ("autres-dettes", {"debts": "none"})])
     html = text(client.get(f"{BASE}/resultat"))
     assert "Your situation and your next steps" in html
-    assert "You are here" in html and "Next deadline: May 10, 2026" in html
+    assert "You are here" in html and "Next deadline: 10 May 2026" in html
     assert "Earliest date an eviction can take place" in html
     assert "Who to contact, in this order" in html
     assert "Contact details to be confirmed." in html
@@ -263,3 +263,51 @@ def test_editing_an_early_answer_walks_forward_through_the_next_questions(client
     assert r.location.endswith("/proprietaire")
     html = text(client.get(r.location))
     assert 'value="private" checked' in html
+
+
+MONTHS_EN = "January|February|March|April|May|June|July|August|September|October|November|December"
+
+
+def visible(html: str) -> str:
+    """The page's text as read: tags dropped without adding spaces (which would invent " :")."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", "", html)).replace("\u00a0", " ").split())
+
+
+def english_result_after_a_commandement(client):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en-GB,en;q=0.9"
+    return result_after_a_commandement(client)
+
+
+def result_after_a_commandement(client):
+    """The result page for a commandement of 20 April 2026 on a 2024 lease."""
+    walk(client, [("situation", {"stage": "commandement_de_payer"}), ("commune", {"commune": "90010"}),
+                  ("proprietaire", {"landlord_kind": "private"}), ("date", {"day": "2026-04-20"}),
+                  ("bail", {"day": "2024-01-10"}), ("dette", {"debt_eur": "1800"}),
+                  ("ressources", {"monthly_income_eur": "1100", "household_size": "2"}),
+                  ("aide-logement", {"housing_benefit": "none"}), ("emploi", {"private_sector_employee": "no"}),
+                  ("autres-dettes", {"debts": "none"})])
+    return client.get(f"{BASE}/resultat").get_data(as_text=True)
+
+
+def test_english_result_writes_every_date_day_month_year(client):
+    html = english_result_after_a_commandement(client)
+    page = visible(html)
+    # Six weeks after 20 April: the timeline's line and the deadlines list, as in the labels' "29 July 2023".
+    assert "Next deadline: 1 June 2026 · Last day to pay the debt" in page
+    assert "since 29 July 2023" in page
+    assert '<strong class="deadline-date">1 June 2026</strong>' in html
+    assert re.findall(rf"(?:{MONTHS_EN}) \d{{1,2}}, \d{{4}}", page) == []
+
+
+def test_french_result_dates_keep_the_french_form(client):
+    page = visible(result_after_a_commandement(client))
+    assert "Prochaine échéance : 1er juin 2026 · Dernier jour pour payer la dette" in page
+
+
+def test_english_result_has_no_french_space_before_a_colon(client):
+    html = english_result_after_a_commandement(client)
+    html = re.sub(r'<ul class="sources">.*?</ul>', "", html, flags=re.S)   # French documents' titles
+    page = visible(html[html.index("<main"):html.index("</main>")])
+    assert re.findall(r".{30} :", page) == []
+    assert "You are at this step: Formal demand for payment." in page

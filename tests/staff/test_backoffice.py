@@ -192,14 +192,17 @@ def test_reorientation_creates_a_new_referral_and_keeps_history(app):
     cdad = staff_client(app, "agent@cdad.example", "cdad-90")
     fsl = staff_client(app, "agent@fsl.example", "fsl-90")
     rid = referral_ids(app, reference)["cdad-90"]
-    r = cdad.post(f"/staff/demandes/{rid}/reorienter", data={"structure": "fsl-90", "explanation": "Dette énergie"})
+    # The household agreed on the phone: the staff member ticks the agreement box.
+    r = cdad.post(f"/staff/demandes/{rid}/reorienter",
+                  data={"structure": "fsl-90", "explanation": "Dette énergie", "agreement": "y"})
     assert r.status_code == 302
     ids = referral_ids(app, reference)
     with app.extensions["db_sessionmaker"]() as db:
         old, new = db.get(Referral, rid), db.get(Referral, ids["fsl-90"])
         assert (old.status, old.outcome) == ("cloturee", "reorientee")
         assert (new.status, new.reoriented_from_id) == ("nouvelle", rid)
-        assert [e.kind for e in old.events] == ["created", "reoriented", "status"]
+        assert [e.kind for e in old.events] == ["created", "agreement", "reoriented", "status"]
+        assert [e.kind for e in new.events] == ["agreement", "created"]
     page = fsl.get(f"/staff/demandes/{ids['fsl-90']}").get_data(as_text=True)
     assert "Dette énergie" in page and "Réorientée par" in page
     # The CDAD still reads its closed referral and its history.

@@ -3,13 +3,14 @@ visitor's language when rendered, not when the module is imported."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Field, IntegerField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
 from webapp.landlord import clock
@@ -50,6 +51,35 @@ class EuroField(Field):
             raise ValueError(_l("Écrivez un montant en euros avec au plus deux chiffres après la virgule."))
         self.data = value
 
+
+class WholeNumberField(IntegerField):
+    """A count typed in figures in a text box (inputmode="numeric").
+
+    Not type="number": a browser drops what such a box holds when it is not a
+    number ("deux"), so the visitor would be told nothing was typed. Here the
+    text is sent as typed, kept in the box, and answered with `not_figures`.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, not_figures=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
+        self.not_figures = not_figures or _l("Écrivez un nombre en chiffres, par exemple 2.")
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        raw = re.sub(r"\s", "", valuelist[0]) if valuelist else ""
+        if not raw:
+            return
+        if not re.fullmatch(r"[+-]?[0-9]+", raw):
+            raise ValueError(self.not_figures)
+        self.data = int(raw)
+
+    def pre_validate(self, form):
+        # Text that is not a number gets its own message only, not "between 1 and 240" as well.
+        if self.process_errors:
+            raise StopValidation()
 
 
 def _amount(required_message=None, positive: bool = False):
@@ -119,12 +149,12 @@ class LeaseForm(FlaskForm):
 class ArrearsForm(FlaskForm):
     debt = EuroField(_l("Montant total impayé aujourd'hui, en euros"),
                      validators=[_amount(_l("Indiquez le montant impayé."), positive=True)])
-    months_unpaid = IntegerField(
+    months_unpaid = WholeNumberField(
         _l("Nombre de mois concernés par un impayé"),
         description=_l("Comptez chaque mois où le loyer n'a pas été payé en entier."),
         validators=[InputRequired(_l("Indiquez un nombre de mois.")),
                     NumberRange(1, MAX_MONTHS_UNPAID, _l("Indiquez un nombre de mois entre %(min)s et %(max)s."))],
-        render_kw={"inputmode": "numeric"},
+        not_figures=_l("Écrivez le nombre de mois en chiffres, par exemple 2."),
     )
 
 

@@ -17,7 +17,7 @@ from webapp.errors import render_error
 from webapp.landlord import answers, bp, context, steps
 from webapp.letters import models
 from webapp.letters.forms import LetterForm, RepaymentLetterForm
-from webapp.letters.formatting import date_fr, money_fr
+from webapp.letters.formatting import amount_input, date_fr
 from webapp.letters.pdf import DEFAULT_FONT_DIR, LetterFontMissing, render_pdf
 from webapp.letters.schedule import ScheduleError, repayment_schedule
 from webapp.triage.deadlines import add_months
@@ -108,7 +108,8 @@ def default_letter(kind: str, facts: models.LetterFacts, schedule_input: dict | 
 def _as_raw(letter: models.LetterText) -> dict:
     raw = letter.fields()
     if letter.kind == "echeancier":
-        raw["amount"] = money_fr(letter.extra["amount"]).replace("\u00a0€", "").replace("\u00a0", "")
+        # The form's box, in the visitor's way of writing it (the letter's text stays French).
+        raw["amount"] = amount_input(letter.extra["amount"], context.lang())
         raw["months"] = str(letter.extra["months"])
         raw["first_due"] = dt.date.fromisoformat(letter.extra["first_due"]).strftime("%d/%m/%Y")
     return raw

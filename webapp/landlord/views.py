@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from webapp.landlord import answers, bp, context, steps
 from webapp.letters.models import KINDS as LETTER_KINDS
 from webapp.questionnaire import timeline
+from webapp.triage import deadlines as dl
 from webapp.triage.engine import national_number
 
 # Longest list of communes offered for one query; beyond, ask to be more precise.
@@ -138,9 +139,8 @@ def plan_page():
     def fmt_date(iso: str) -> str:
         return rules.format_date(dt.date.fromisoformat(iso), lang)
 
-    plan_steps = [dict(item, date_text=fmt_date(item["date"]) if item["date"] else None)
-                  for item in result.action_plan or []]
     today = context.today()
+    plan_steps = [_dated_step(item, rules, today, fmt_date) for item in result.action_plan or []]
     stage = body.get("stage") or "arrears"
     cdad = directory.structure("cdad-90")
     # The number, "appel gratuit" and the hours as the directory holds them now
@@ -151,11 +151,40 @@ def plan_page():
         answers=given, result=result, plan_steps=plan_steps,
         cdad=cdad.public_dict(lang) if cdad else None,
         sos=sos,
-        pages=_landlord_pages(lang), summary=_summary(given, rules, lang), today_iso=today.isoformat(),
+        pages=_landlord_pages(lang), summary=_summary(given, rules, lang),
         picture=timeline.build(stage, result.deadlines, today), fmt_date=fmt_date, stage=stage,
         today_text=rules.format_date(today, lang),
         letter_kinds=LETTER_KINDS, letter_titles=_letter_titles(),
     )
+
+
+# Steps that last a while, dated by their first day: the day before the next
+# day outside the period, from the rule data (the truce's end, not written here).
+PERIOD_ENDS = {
+    "winter_truce": lambda rules, start: dl.truce_end_after(rules, start) - dt.timedelta(days=1),
+}
+
+
+def _dated_step(item: dict, rules, today: dt.date, fmt_date) -> dict:
+    """The step with its date in words, and whether that date is past or its period under way.
+
+    A period that has started but not ended is not past: it is under way until its
+    last day (the winter truce from 1 November, on 24 November).
+    """
+    step = dict(item, date_text=None, past=False, until_text=None)
+    if not item["date"]:
+        return step
+    start = dt.date.fromisoformat(item["date"])
+    step["date_text"] = fmt_date(item["date"])
+    if start >= today:
+        return step
+    end_of = PERIOD_ENDS.get(item["kind"])
+    end = end_of(rules, start) if end_of else start
+    if end >= today:
+        step["until_text"] = fmt_date(end.isoformat())
+    else:
+        step["past"] = True
+    return step
 
 
 def _letter_titles() -> dict:
@@ -180,7 +209,7 @@ def _choice_label(form_field, value) -> str:
 
 def _summary(given: dict, rules, lang: str) -> list[tuple[int, object, str]]:
     """(step number, step title, what was answered) for the recap."""
-    from webapp.letters.formatting import money_fr  # French amounts read fine in English too
+    from webapp.letters.formatting import money
     out = []
     for number, step in enumerate(steps.STEPS, start=1):
         form = steps.bound_form(step, steps.raw_answers(step.slug))
@@ -191,11 +220,11 @@ def _summary(given: dict, rules, lang: str) -> list[tuple[int, object, str]]:
         elif step.slug == "bail":
             lease = given.get("lease_date")
             parts = [_("Bail du %(date)s", date=rules.format_date(lease, lang)) if lease else _("Date du bail inconnue")]
-            parts.append(_("loyer %(rent)s, charges %(charges)s", rent=money_fr(given["rent"]),
-                           charges=money_fr(given.get("charges") or 0)))
+            parts.append(_("loyer %(rent)s, charges %(charges)s", rent=money(given["rent"], lang),
+                           charges=money(given.get("charges") or 0, lang)))
             text = " · ".join(parts)
         elif step.slug == "impayes":
-            text = _("%(debt)s impayés, sur %(months)s mois", debt=money_fr(given["debt"]), months=given["months_unpaid"])
+            text = _("%(debt)s impayés, sur %(months)s mois", debt=money(given["debt"], lang), months=given["months_unpaid"])
         elif step.slug == "aides":
             text = _choice_label(form.housing_benefit, given.get("housing_benefit"))
         elif step.slug == "garanties":
@@ -205,7 +234,8 @@ def _summary(given: dict, rules, lang: str) -> list[tuple[int, object, str]]:
             text = _choice_label(form.tenant_contact, given.get("tenant_contact"))
         else:
             text = _choice_label(form.stage, given.get("stage"))
-            dates = [f"{getattr(form, n).label.text} : {rules.format_date(given[n], lang)}"
+            dates = [_("%(label)s : %(value)s", label=getattr(form, n).label.text,
+                       value=rules.format_date(given[n], lang))
                      for n in ("commandement_date", "hearing_date", "judgment_served_date",
                                "commandement_de_quitter_date") if given.get(n)]
             text = " · ".join([text] + dates)

@@ -1,4 +1,4 @@
-"""French formatting for letters: amounts and dates as a French reader expects."""
+"""Amounts and dates as a reader expects them: French in the letters, the visitor's language around them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -22,6 +22,25 @@ def money_fr(value: Decimal | float | int) -> str:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     return f"{sign}{NBSP.join(groups)},{cents}{NBSP}€"
+
+
+def money(value: Decimal | float | int, lang: str) -> str:
+    """An amount with its cents in the site's language: '1 234,50 €' in French, '€1,234.50' in English.
+
+    For the pages around the letters (the plan's recap, the forms); the letters
+    themselves stay French and use money_fr.
+    """
+    if lang != "en":
+        return money_fr(value)
+    amount = to_cents(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}€{abs(amount):,.2f}"
+
+
+def amount_input(value: Decimal | float | int, lang: str) -> str:
+    """An amount as typed in a form field, without thousands separator: '1234,56' (fr), '1234.56' (en)."""
+    text = f"{to_cents(value):.2f}"
+    return text if lang == "en" else text.replace(".", ",")
 
 
 def date_fr(day: dt.date, months: tuple[str, ...] | list[str] = _FR_MONTHS) -> str:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
-from webapp.landlord.forms import DATE_FORMATS, EuroField, _amount
+from webapp.landlord.forms import DATE_FORMATS, EuroField, WholeNumberField, _amount
 from webapp.letters.models import MAX_LENGTHS
 
 
@@ -29,9 +29,9 @@ class LetterForm(FlaskForm):
 class RepaymentLetterForm(LetterForm):
     amount = EuroField(_l("Somme à rembourser, en euros"),
                        validators=[_amount(_l("Indiquez la somme à rembourser."), positive=True)])
-    months = IntegerField(_l("Nombre de mensualités"),
-                          validators=[InputRequired(_l("Indiquez un nombre de mensualités."))],
-                          render_kw={"inputmode": "numeric"})
+    months = WholeNumberField(_l("Nombre de mensualités"),
+                              validators=[InputRequired(_l("Indiquez un nombre de mensualités."))],
+                              not_figures=_l("Écrivez le nombre de mensualités en chiffres, par exemple 12."))
     first_due = DateField(_l("Date de la première mensualité"), format=DATE_FORMATS,
                           validators=[InputRequired(_l("Indiquez la date de la première mensualité."))],
                           description=_l("Format JJ/MM/AAAA. Les mensualités suivantes tombent le même jour des mois suivants."))

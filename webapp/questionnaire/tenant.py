@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
@@ -185,11 +185,13 @@ def tenant_result():
 
 def render_triage_result(situation, lang: str):
     """The result page for a checked situation: used by the questionnaire and the chat."""
-    result = evaluate(situation, get_rules(), get_triage_directory(), lang)
+    rules = get_rules()
+    result = evaluate(situation, rules, get_triage_directory(), lang)
     picture = timeline.build(situation.stage, result.deadlines, situation.today)
     return render_template(
         "questionnaire/result.html",
         result=result, situation=situation, picture=picture, today=situation.today,
-        fmt_date=lambda iso: format_date(dt.date.fromisoformat(iso), format="long"),
+        # The rules' format, as in the deadlines' labels: "2 January 2027", "2 janvier 2027".
+        fmt_date=lambda iso: rules.format_date(dt.date.fromisoformat(iso), lang),
         first_step=st.TENANT_STEPS[0], kind_labels=KIND_LABELS,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 
-CONSENT_VERSION = "2026-11-23.1"
+CONSENT_VERSION = "2026-11-24.1"
 
 
 def consent_paragraphs() -> list[str]:
@@ -17,7 +17,8 @@ def consent_paragraphs() -> list[str]:
     return [
         _("Qui verra vos informations : uniquement les personnes des structures que vous cochez ci-dessus "
           "(par exemple le CDAD, le FSL ou l'Espace des solidarités départementales), avec un compte personnel. "
-          "Personne d'autre, et jamais votre propriétaire."),
+          "Si l'une d'elles pense qu'une autre structure partenaire peut mieux vous aider, elle vous demande "
+          "votre accord avant de lui transmettre votre demande. Personne d'autre, et jamais votre propriétaire."),
         _("Pour quoi faire : vous rappeler, comprendre votre situation sans vous la faire répéter, "
           "et vous aider à agir avant vos échéances."),
         _("Pendant combien de temps : tant que votre demande est suivie, puis %(months)s mois après sa clôture. "

@@ -144,7 +144,7 @@ class ReferralEvent(Base):
     referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # created|status|note|reoriented|erased|corrected
+    kind: Mapped[str] = mapped_column(String(20))  # created|status|note|reoriented|agreement|erased|corrected
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(String(40))
@@ -157,7 +157,7 @@ class OutboxMessage(Base):
     __tablename__ = "outbox_message"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))  # new_referral | reminder | household_confirmation
+    kind: Mapped[str] = mapped_column(String(30))  # new_referral | reminder | household_confirmation | household_reoriented
     # Structure messages are addressed when sent, so a mailbox set up later still receives them.
     to_address: Mapped[str | None] = mapped_column(String(254))
     structure_id: Mapped[str | None] = mapped_column(String(80), index=True)

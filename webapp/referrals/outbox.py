@@ -23,6 +23,8 @@ from webapp.referrals.summary import URGENCY_LABELS
 # A row left "sending" this long by a crashed sender may be claimed again.
 STALE_CLAIM = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=1)
+# Messages addressed to the household itself (they name its structures and its reference).
+HOUSEHOLD_KINDS = ("household_confirmation", "household_reoriented")
 
 
 
@@ -88,6 +90,27 @@ def enqueue_household_confirmation(db: Session, case, structure_names: list[str]
             _emergency_sentence(emergency_line, base_url),
         ]
     message = OutboxMessage(kind="household_confirmation", to_address=case.contact_email, case_id=case.id,
+                            subject=subject, body="\n".join(lines))
+    db.add(message)
+    return message
+
+
+def enqueue_household_reorientation(db: Session, case, *, from_name: str, to_name: str) -> OutboxMessage:
+    """Tell the household, in its language, which structure now holds its request (with its agreement)."""
+    with force_locale(case.lang):
+        subject = _("Votre demande %(reference)s a été transmise à une autre structure", reference=case.reference)
+        lines = [
+            _("Bonjour,"),
+            "",
+            _("Avec votre accord, %(from_name)s a transmis votre demande %(reference)s à : %(to_name)s.",
+              from_name=from_name, reference=case.reference, to_name=to_name),
+            _("Cette structure voit maintenant votre demande (vos coordonnées, votre message et votre "
+              "situation) et vous recontactera. %(from_name)s ne la suit plus.", from_name=from_name),
+            "",
+            _("Si vous n'avez pas donné cet accord, dites-le à l'une de ces deux structures en donnant "
+              "votre numéro de demande."),
+        ]
+    message = OutboxMessage(kind="household_reoriented", to_address=case.contact_email, case_id=case.id,
                             subject=subject, body="\n".join(lines))
     db.add(message)
     return message

@@ -139,23 +139,46 @@ def add_note(db: Session, referral: Referral, *, staff_id: int, text: str) -> Re
 
 
 def reorient(db: Session, referral: Referral, to_structure: str, *, staff_id: int, text: str | None,
-             base_url: str) -> Referral:
-    """Hand the case to another structure: a new referral there, this one closed as 'réorientée'."""
+             base_url: str, household_agreed: bool, structure_names: dict[str, str] | None = None) -> Referral:
+    """Hand the case to another structure, with the household's agreement: a new referral
+    there, this one closed as 'réorientée'.
+
+    The household consented to the structures it ticked, and to them only: passing its
+    request on to another one needs its agreement, which the staff member got (by phone,
+    in person) and vouches for. Without it, nothing changes. The agreement is written in
+    both referrals' histories (who, when, towards which structure). A household that gave
+    an e-mail address is told, in its language, which structure now holds its request
+    (`structure_names`: structure id -> name in the household's language).
+    """
+    if not household_agreed:
+        raise TransitionError("re-orientation needs the household's agreement")
     if to_structure == referral.structure_id:
         raise TransitionError("re-orientation needs another structure")
     if referral.status not in ALLOWED_TRANSITIONS or "cloturee" not in ALLOWED_TRANSITIONS[referral.status]:
         raise TransitionError("only an open referral can be re-oriented")
+    case = db.get(Case, referral.case_id)
+    if case.state != "submitted":
+        raise TransitionError("the case's data is erased or anonymised")
+    now = utcnow()
     new = Referral(case_id=referral.case_id, structure_id=to_structure, status="nouvelle",
                    reoriented_from_id=referral.id)
     db.add(new)
     db.flush()
+    # The agreement first, on both sides: the receiving structure sees on what ground it got the request.
+    for held in (referral, new):
+        db.add(ReferralEvent(referral_id=held.id, staff_id=staff_id, kind="agreement", at=now,
+                             reason=to_structure))
     db.add(ReferralEvent(referral_id=new.id, staff_id=staff_id, kind="created", to_status="nouvelle",
-                         text=text or None, reason="reorientee"))
+                         text=text or None, reason="reorientee", at=now))
     db.add(ReferralEvent(referral_id=referral.id, staff_id=staff_id, kind="reoriented", text=text or None,
-                         reason=to_structure))
+                         reason=to_structure, at=now))
     change_status(db, referral, "cloturee", staff_id=staff_id, reason="reorientee", text=text)
-    case = db.get(Case, referral.case_id)
     outbox.enqueue_new_referral(db, new, case.reference, case.urgency, base_url)
+    if case.contact_email:
+        names = structure_names or {}
+        outbox.enqueue_household_reorientation(
+            db, case, from_name=names.get(referral.structure_id, referral.structure_id),
+            to_name=names.get(to_structure, to_structure))
     return new
 
 
@@ -194,10 +217,11 @@ def correct_contact(db: Session, case: Case, values: dict[str, str | None], *, s
     `values` maps CORRECTABLE_FIELDS to the new text (blank: None). Every structure's
     referral sees the new details and gets a "corrected" event saying who and when; the
     event carries no values, old or new. The structures' notices in the outbox hold no
-    contact details and stay. A receipt to the household already sent went to the
-    address it had given; one not sent yet (queued, or failed and waiting for a retry)
-    when the e-mail is corrected is dropped: the old address may be a typo, someone
-    else's, and the receipt names the structures. Nothing changed: nothing recorded.
+    contact details and stay. A receipt (or re-orientation notice) to the household
+    already sent went to the address it had given; one not sent yet (queued, or failed
+    and waiting for a retry) when the e-mail is corrected is dropped: the old address may
+    be a typo, someone else's, and the message names the structures. Nothing changed:
+    nothing recorded.
     Raises TransitionError when the case holds no personal data any more.
     """
     if case.state != "submitted":
@@ -215,7 +239,7 @@ def correct_contact(db: Session, case: Case, values: dict[str, str | None], *, s
         raise TransitionError("the case's data is erased or anonymised")
     if "contact_email" in changed:
         db.execute(delete(OutboxMessage).where(OutboxMessage.case_id == case.id,
-                                               OutboxMessage.kind == "household_confirmation",
+                                               OutboxMessage.kind.in_(outbox.HOUSEHOLD_KINDS),
                                                OutboxMessage.status.in_(("pending", "failed"))))
     now = now or utcnow()
     for referral in case.referrals:

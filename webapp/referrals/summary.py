@@ -4,9 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
-from flask_babel import format_date, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 
 from webapp.directory import get_directory
+from webapp.triage.rules import load_rules
 
 STAGE_LABELS = {
     "arrears": _l("Impayés, pas encore de commandement de payer"),
@@ -38,15 +39,41 @@ def structure_name(structure_id: str, lang: str) -> str:
     return structure.text("name", lang) if structure else structure_id
 
 
+def _lang() -> str:
+    # The page's language, or French under force_locale("fr") (the e-mails to partners).
+    locale = get_locale()
+    return str(locale.language) if locale else "fr"
+
+
 def _date(value) -> str | None:
     try:
-        return format_date(dt.date.fromisoformat(value), "long")
+        day = dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         return None
+    # The site's one date format ("2 January 2027", "1er janvier 2027"), from the rules' month names.
+    return load_rules(current_app.config["CONTENT_DIR"]).format_date(day, _lang())
+
+
+def _lease_date(request: dict) -> str | None:
+    """The lease date as the household gave it: "juillet 2023 (mois seulement)", never a day it did not say."""
+    precision = request.get("lease_date_precision", "day")
+    if precision == "day":
+        return _date(request.get("lease_date"))
+    try:
+        day = dt.date.fromisoformat(request.get("lease_date"))
+    except (TypeError, ValueError):
+        return None
+    if precision == "year":
+        return _("%(year)s (année seulement)", year=day.year)
+    month = load_rules(current_app.config["CONTENT_DIR"]).texts["months"][_lang()][day.month - 1]
+    return _("%(month)s %(year)s (mois seulement)", month=month, year=day.year)
 
 
 def _euros(value) -> str | None:
+    """Whole euros in the page's language: '1 800 €' in French, '€1,800' in English."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if _lang() == "en":
+            return f"€{value:,.0f}"
         return f"{value:,.0f} €".replace(",", "\u202f")
     return None
 
@@ -67,7 +94,7 @@ def situation_rows(request: dict | None) -> list[tuple[str, str]]:
         (_("Type de bailleur"), LANDLORD_KIND_LABELS.get(r.get("landlord_kind"))),
         (_("Étape de la procédure"), STAGE_LABELS.get(r.get("stage"))),
         (_("Commune"), commune_name(r.get("commune"))),
-        (_("Date du bail"), _date(r.get("lease_date"))),
+        (_("Date du bail"), _lease_date(r)),
         (_("Date du commandement de payer"), _date(r.get("commandement_date"))),
         (_("Date de l'audience"), _date(r.get("hearing_date"))),
         (_("Jugement signifié le"), _date(r.get("judgment_served_date"))),

@@ -2,9 +2,19 @@
 
 Nothing is stored before the consent box is ticked; the draft's id, then the
 confirmed case's id, travel only in the server-side session, never in a URL.
+
+The session also remembers the requests it sent in the last DUPLICATE_WINDOW: the
+form then says the request is already sent (the back button after the confirmation
+shows the form again), and the same request sent again (same structures, same name,
+phone and e-mail) is not sent twice: the household gets the first one's confirmation.
 """
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_time
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 
@@ -13,7 +23,7 @@ from webapp.directory import POINT_JUSTICE, get_directory, line_of, national_lin
 from webapp.referrals import outbox, service
 from webapp.referrals.consent import CONSENT_VERSION, consent_paragraphs, consent_text
 from webapp.referrals.forms import ConfirmForm, ReferralForm
-from webapp.referrals.models import Case
+from webapp.referrals.models import Case, utcnow
 from webapp.referrals.prefill import evaluate_request, session_request
 from webapp.referrals.summary import URGENCY_LABELS, deadline_rows, situation_rows
 
@@ -21,6 +31,16 @@ from . import bp
 
 DRAFT_KEY = "referral_draft_id"
 DONE_KEY = "referral_done_id"
+# Ids of the cases this session sent lately, newest last.
+SENT_KEY = "referral_sent_ids"
+# The request sent again as a duplicate: which case it repeated, and a message typed
+# anew that was therefore not sent (shown back on the confirmation, not lost).
+DUPLICATE_KEY = "referral_duplicate"
+SENT_KEPT = 10
+# How long a request sent from this session counts as "just sent".
+DUPLICATE_WINDOW = timedelta(hours=24)
+# Households read French time: the dates they are shown are Paris time.
+LOCAL_TZ = ZoneInfo("Europe/Paris")
 
 
 @bp.after_request
@@ -84,7 +104,14 @@ def form():
             prefill = evaluate_request(_situation_from_form(form), lang)
         contact = service.Contact(**{name: (getattr(form, name).data or "").strip() or None
                                      for name in service.CONTACT_FIELDS})
+        earlier = _sent_before(form.structures.data, contact)
+        if earlier is not None:
+            # The same request again (back button, a second tab): nothing more is sent.
+            _discard_draft()
+            _show_duplicate(earlier, contact.description)
+            return redirect(url_for("referrals.done"))
         _discard_draft()
+        session.pop(DUPLICATE_KEY, None)
         draft_id = service.create_draft(
             current_app.extensions["db_sessionmaker"], prefill=prefill, contact=contact,
             structures=form.structures.data, lang=lang,
@@ -96,7 +123,82 @@ def form():
         situation=situation_rows(prefill.request), deadlines=deadline_rows(prefill.deadlines),
         urgency_label=URGENCY_LABELS.get(prefill.urgency), proposed=prefill.proposed,
         structure_info={s["id"]: s for s in structures}, consent=consent_paragraphs(),
+        just_sent=_just_sent(lang),
     )
+
+
+def _recently_sent() -> list[Case]:
+    """The cases this session sent within DUPLICATE_WINDOW and still holding their data, newest first."""
+    ids = [i for i in session.get(SENT_KEY) or [] if isinstance(i, int)]
+    since = utcnow() - DUPLICATE_WINDOW
+    db = get_session()
+    cases = []
+    for case_id in reversed(ids):
+        case = db.get(Case, case_id)
+        if case is not None and case.state == "submitted" and case.submitted_at and case.submitted_at >= since:
+            cases.append(case)
+    return cases
+
+
+def _remember_sent(case_id: int) -> None:
+    ids = [i for i in session.get(SENT_KEY) or [] if isinstance(i, int) and i != case_id]
+    session[SENT_KEY] = (ids + [case_id])[-SENT_KEPT:]
+    session[DONE_KEY] = case_id
+
+
+def _name_key(value: str | None) -> str:
+    return " ".join((value or "").split()).casefold()
+
+
+def _phone_key(value: str | None) -> str:
+    digits = re.sub(r"\D", "", value or "")
+    # +33 6 12 34 56 78 and 06 12 34 56 78 are the same number.
+    if digits.startswith("0033"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("33") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def _contact_key(name, phone, email) -> tuple[str, str, str]:
+    return _name_key(name), _phone_key(phone), (email or "").strip().casefold()
+
+
+def _sent_before(structures, contact: service.Contact) -> Case | None:
+    """A request this session sent lately to the same structures (or some of them), for the same person."""
+    wanted = _contact_key(contact.contact_name, contact.contact_phone, contact.contact_email)
+    chosen = set(structures or [])
+    for case in _recently_sent():
+        if (chosen and chosen <= set(case.chosen_structures or [])
+                and _contact_key(case.contact_name, case.contact_phone, case.contact_email) == wanted):
+            return case
+    return None
+
+
+def _show_duplicate(case: Case, description: str | None) -> None:
+    """Send the household to the first request's confirmation, keeping a new message it typed."""
+    unsent = description if description and _name_key(description) != _name_key(case.description) else None
+    session[DUPLICATE_KEY] = {"case": case.id, "unsent": unsent}
+    session[DONE_KEY] = case.id
+
+
+def _local(moment, lang: str) -> tuple[str, str]:
+    # The site's one way to write a date ("24 novembre 2026", "24 November 2026").
+    from webapp.triage.api import get_rules
+
+    local = moment.astimezone(LOCAL_TZ)
+    return get_rules().format_date(local.date(), lang), format_time(local, "HH:mm", locale=lang)
+
+
+def _just_sent(lang: str) -> dict | None:
+    """The request this session sent last, if lately: the form says so at the top."""
+    cases = _recently_sent()
+    if not cases:
+        return None
+    case = cases[0]
+    date, time = _local(case.submitted_at, lang)
+    return {"reference": case.reference, "date": date, "time": time, "id": case.id,
+            "confirmation": session.get(DONE_KEY) == case.id}
 
 
 def _current_draft() -> Case | None:
@@ -132,6 +234,10 @@ def _discard_draft() -> None:
 def review():
     case = _current_draft()
     if case is None:
+        if request.method == "POST" and _recently_sent() and isinstance(session.get(DONE_KEY), int):
+            # A second tab's "Envoyer" after the first tab sent the draft: that one is the request.
+            return redirect(url_for("referrals.done"))
+        # The form says so if this session has just sent a request (the back button after sending).
         return redirect(url_for("referrals.form"))
     lang = _lang()
     confirm_form = ConfirmForm()
@@ -145,11 +251,11 @@ def review():
         except service.TransitionError:
             # The same confirmation arrived twice at once: the other request did the work.
             session.pop(DRAFT_KEY, None)
-            session[DONE_KEY] = case.id
+            _remember_sent(case.id)
             return redirect(url_for("referrals.done"))
         db.commit()
         session.pop(DRAFT_KEY, None)
-        session[DONE_KEY] = case.id
+        _remember_sent(case.id)
         if current_app.config["OUTBOX_SEND_INLINE"]:
             # Best effort: whatever fails here stays queued for `flask outbox send`.
             outbox.send_pending(current_app.extensions["db_sessionmaker"], current_app.config, ids=ids)
@@ -180,5 +286,10 @@ def done():
         s = directory.structure(referral.structure_id)
         if s is not None:
             structures.append(s.public_dict(lang))
+    duplicate = session.get(DUPLICATE_KEY)
+    repeated = None
+    if isinstance(duplicate, dict) and duplicate.get("case") == case.id:
+        date, time = _local(case.submitted_at, lang)
+        repeated = {"date": date, "time": time, "unsent": duplicate.get("unsent")}
     return render_template("referrals/done.html", case=case, structures=structures,
-                           point_justice=line_of(directory, POINT_JUSTICE, lang))
+                           point_justice=line_of(directory, POINT_JUSTICE, lang), repeated=repeated)

@@ -61,9 +61,16 @@ class NoteForm(FlaskForm):
 
 
 class ReorientForm(FlaskForm):
+    """Passing the request on to a structure the household did not tick: only with its agreement."""
+
     structure = SelectField(_l("Réorienter vers"), choices=[])
     explanation = TextAreaField(_l("Pourquoi (lu par la structure qui reçoit)"),
                                 validators=[Optional(), Length(max=3000)])
+    agreement = BooleanField(
+        _l("La personne a donné son accord pour que sa demande soit transmise à cette structure"),
+        validators=[InputRequired(_l("Cochez la case seulement si la personne a donné son accord. Sans son "
+                                     "accord, sa demande ne peut pas être transmise à une autre structure : "
+                                     "elle n'a accepté que les structures qu'elle a cochées."))])
 
 
 class EraseForm(FlaskForm):

@@ -32,6 +32,7 @@ EVENT_LABELS = {
     "status": _l("Changement de statut"),
     "note": _l("Note"),
     "reoriented": _l("Réorientation"),
+    "agreement": _l("Accord de la personne pour transmettre sa demande"),
     "erased": _l("Données personnelles effacées à la demande de la personne"),
     "corrected": _l("Coordonnées corrigées à la demande de la personne"),
 }

@@ -262,20 +262,36 @@ def add_note(referral_id: int):
 @bp.post("/demandes/<int:referral_id>/reorienter")
 @auth.staff_required
 def reorient(referral_id: int):
+    """Pass the request on to another structure, once the household has agreed to it."""
     referral = _own_referral(referral_id)
     form = _reorient_form(referral, formdata=request.form)
-    if referral.status not in ("nouvelle", "prise_en_charge") or not form.validate_on_submit():
-        if referral.status not in ("nouvelle", "prise_en_charge"):
-            form.structure.errors = [_("Seule une demande ouverte peut être réorientée.")]
+    valid = form.validate_on_submit()
+    if referral.status not in ("nouvelle", "prise_en_charge"):
+        form.structure.errors = [_("Seule une demande ouverte peut être réorientée.")]
+        valid = False
+    if not valid:
         return _page(referral, reorient_form=form, code=400)
     db = get_session()
     user = auth.current_staff()
-    new = service.reorient(db, referral, form.structure.data, staff_id=user.id,
-                           text=(form.explanation.data or "").strip() or None,
-                           base_url=current_app.config["PUBLIC_BASE_URL"])
-    audit.record(db, "reorient", staff=user, referral=referral, detail=f"to {form.structure.data} (referral {new.id})")
+    case = referral.case
+    to_structure = form.structure.data
+    try:
+        new = service.reorient(db, referral, to_structure, staff_id=user.id,
+                               text=(form.explanation.data or "").strip() or None,
+                               base_url=current_app.config["PUBLIC_BASE_URL"],
+                               household_agreed=bool(form.agreement.data),
+                               structure_names={sid: structure_name(sid, case.lang)
+                                                for sid in (referral.structure_id, to_structure)})
+    except service.TransitionError:
+        # Closed or erased by a colleague between the page and this request.
+        db.rollback()
+        form.structure.errors = [_("Seule une demande ouverte peut être réorientée.")]
+        return _page(referral, reorient_form=form, code=409)
+    audit.record(db, "reorient", staff=user, referral=referral,
+                 detail=f"to {to_structure} (referral {new.id}); household's agreement confirmed by the staff member")
     db.commit()
-    flash(_("Demande réorientée vers %(name)s. Elle est clôturée ici.", name=_structure_label(new.structure_id)))
+    flash(_("Demande réorientée vers %(name)s, avec l'accord de la personne. Elle est clôturée ici.",
+            name=_structure_label(new.structure_id)))
     return redirect(url_for("staff.referral_page", referral_id=referral.id))
 
 
