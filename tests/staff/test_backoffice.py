@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -267,3 +268,12 @@ def test_inbox_pages_by_100_while_the_export_holds_everything(app, monkeypatch):
     assert cdad.get("/staff/?page=99").status_code == 200
     exported = cdad.get("/staff/export.csv").get_data(as_text=True)
     assert all(r in exported for r in references)
+
+
+def test_the_commune_filter_sorts_accented_names_among_the_others(app):
+    """Étueffont sat after Vétrigne: sorted by name with its accent, not by the letter people look for."""
+    client = staff_client(app, "tri@example.org", "cdad-90")
+    page = client.get("/staff/").get_data(as_text=True)
+    names = re.findall(r'<option value="\d{5}"[^>]*>([^<]+)</option>', page)
+    assert "Étueffont" in names and "Essert" in names and "Évette-Salbert" in names
+    assert names.index("Essert") < names.index("Étueffont") < names.index("Évette-Salbert") < names.index("Faverois")

@@ -108,7 +108,7 @@ def inbox_page():
     audit.record(db, "inbox", staff=user, detail=f"filters={filters.as_args()} page={page} rows={len(referrals)}")
     db.commit()
     directory = get_directory(current_app)
-    communes = sorted(directory.communes(), key=lambda c: c.name)
+    communes = sorted(directory.communes(), key=lambda c: c.key)  # accent-insensitive: Étueffont among the E
     return render_template(
         "staff/inbox.html", referrals=referrals, total=len(matching), page=page, pages=pages,
         filters=filters, statuses=STATUSES, stages=STAGES,
