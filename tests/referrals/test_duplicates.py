@@ -96,15 +96,19 @@ def test_household_can_still_send_a_genuinely_different_request(client, app):
     second = submit(client, structures=("fsl-90",))
     # Another phone number for the same structure: a new request too.
     third = submit(client, structures=("cdad-90",), contact_phone="07 00 00 00 01")
-    assert len({first, second, third}) == 3
-    assert count(app, Referral) == 3
+    # The same person, who now says how to be reached: a need the first request
+    # lacked is never dropped as a duplicate.
+    fourth = submit(client, structures=("cdad-90",), contact_phone="07 00 00 00 01",
+                    accessibility_needs="Je suis sourde : SMS seulement.")
+    assert len({first, second, third, fourth}) == 4
+    assert count(app, Referral) == 4
     # The notice names the latest request.
     html = page_text(client.get("/etre-recontacte"))
-    assert f"Votre demande n° {third} a bien été envoyée" in html
+    assert f"Votre demande n° {fourth} a bien été envoyée" in html
     # And the first request, posted again after the others, is still recognised.
     r = post_form(client, structures=("cdad-90",))
     assert shown_reference(page_text(client.get(r.headers["Location"]))) == first
-    assert count(app, Case) == 3
+    assert count(app, Case) == 4
 
 
 def test_household_request_older_than_a_day_is_not_a_duplicate(client, app):

@@ -5,14 +5,14 @@ confirmed case's id, travel only in the server-side session, never in a URL.
 
 The session also remembers the requests it sent in the last DUPLICATE_WINDOW: the
 form then says the request is already sent (the back button after the confirmation
-shows the form again), and the same request sent again (same structures, same name,
-phone and e-mail) is not sent twice: the household gets the first one's confirmation.
+shows the form again), and the same request sent again (to the same structures or some
+of them, with the same ways to reach the person) is not sent twice: the household gets
+the first one's confirmation.
 """
 from __future__ import annotations
 
 import re
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
 from flask import abort, current_app, redirect, render_template, request, session, url_for
@@ -20,6 +20,7 @@ from flask_babel import get_locale
 
 from webapp.db import get_session
 from webapp.directory import POINT_JUSTICE, get_directory, line_of, national_line
+from webapp.directory.store import LOCAL_TZ
 from webapp.referrals import outbox, service
 from webapp.referrals.consent import CONSENT_VERSION, consent_paragraphs, consent_text
 from webapp.referrals.forms import ConfirmForm, ReferralForm
@@ -39,8 +40,6 @@ DUPLICATE_KEY = "referral_duplicate"
 SENT_KEPT = 10
 # How long a request sent from this session counts as "just sent".
 DUPLICATE_WINDOW = timedelta(hours=24)
-# Households read French time: the dates they are shown are Paris time.
-LOCAL_TZ = ZoneInfo("Europe/Paris")
 
 
 @bp.after_request
@@ -80,7 +79,7 @@ def _build_form(structures: list[dict], proposed: list[str]) -> ReferralForm:
     form = ReferralForm()
     directory = get_directory(current_app)
     form.commune.choices = [("", "—")] + [(c.insee, c.name) for c in
-                                           sorted(directory.communes(), key=lambda c: c.name)]
+                                           sorted(directory.communes(), key=lambda c: c.key)]
     ordered = sorted(structures, key=lambda s: (s["id"] not in proposed,
                                                 proposed.index(s["id"]) if s["id"] in proposed else 0))
     form.structures.choices = [(s["id"], s["name"]) for s in ordered]
@@ -160,17 +159,24 @@ def _phone_key(value: str | None) -> str:
     return digits
 
 
-def _contact_key(name, phone, email) -> tuple[str, str, str]:
-    return _name_key(name), _phone_key(phone), (email or "").strip().casefold()
+# What makes a request the same one: every way of reaching the person and how.
+# A changed time, language or accessibility need is a new request, not a
+# duplicate dropped with "rien à refaire". A new message alone is shown back.
+_SAME_FIELDS = ("contact_name", "contact_email", "preferred_times", "preferred_language", "accessibility_needs")
+
+
+def _contact_key(source) -> tuple[str, ...]:
+    return (_phone_key(getattr(source, "contact_phone")),
+            *(_name_key(getattr(source, name)) for name in _SAME_FIELDS))
 
 
 def _sent_before(structures, contact: service.Contact) -> Case | None:
-    """A request this session sent lately to the same structures (or some of them), for the same person."""
-    wanted = _contact_key(contact.contact_name, contact.contact_phone, contact.contact_email)
+    """A request this session sent lately to the same structures (or some of them), for the same person,
+    to be reached the same way."""
+    wanted = _contact_key(contact)
     chosen = set(structures or [])
     for case in _recently_sent():
-        if (chosen and chosen <= set(case.chosen_structures or [])
-                and _contact_key(case.contact_name, case.contact_phone, case.contact_email) == wanted):
+        if chosen and chosen <= set(case.chosen_structures or []) and _contact_key(case) == wanted:
             return case
     return None
 
@@ -286,7 +292,8 @@ def done():
         s = directory.structure(referral.structure_id)
         if s is not None:
             structures.append(s.public_dict(lang))
-    duplicate = session.get(DUPLICATE_KEY)
+    # Shown once: the message typed anew is the household's words, not kept in the session.
+    duplicate = session.pop(DUPLICATE_KEY, None)
     repeated = None
     if isinstance(duplicate, dict) and duplicate.get("case") == case.id:
         date, time = _local(case.submitted_at, lang)
