@@ -62,8 +62,9 @@ def parse_amount(text: str, require_currency: bool = True) -> Optional[float]:
 
 def _negative(text: str, start: int) -> bool:
     """"-5": a debt or an income is never below zero, and dropping the sign
-    made it 5 €; not understood, the question is asked again."""
-    return text[:start].rstrip().endswith(("-", "\u2212"))
+    made it 5 €; not understood, the question is asked again. Only a sign
+    against the figure: "ma dette - 800 €" is a dash, not a minus."""
+    return text[:start].endswith(("-", "\u2212"))
 
 
 def _to_float(raw: str) -> float:

@@ -21,9 +21,9 @@ _BARE_DAY = re.compile(r"^(?:le\s+|the\s+|on the\s+)?(\d{1,2})(?:er|st|nd|rd|th)
 _EXPLICIT_YEAR = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 # How far from today a day without a year is taken as meant.
 _NEAR = dt.timedelta(days=183)
-# A month and a year in figures, "03/2021": dateparser reads it as the 3rd of
-# this month in 2021.
-_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-]((?:19|20)\d{2})$")
+# A month and a year in figures, "03/2021" or "2021-03": dateparser reads the
+# first as the 3rd of this month in 2021, and "13/2021" as a day too.
+_MONTH_YEAR = re.compile(r"^(?:(?P<m1>\d{1,2})[/.-](?P<y1>(?:19|20)\d{2})|(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{1,2}))$")
 
 
 def parse_date(text: str, today: dt.date, prefer: str = "past") -> Optional[dt.date]:
@@ -57,8 +57,10 @@ def parse_date_and_precision(text: str, today: dt.date,
     if bare:
         return _nearest_day_of_month(int(bare.group(1)), today, prefer), "day"
     month_year = _MONTH_YEAR.match(cleaned)
-    if month_year and 1 <= int(month_year.group(1)) <= 12:
-        return dt.date(int(month_year.group(2)), int(month_year.group(1)), 1), "month"
+    if month_year:
+        month = int(month_year.group("m1") or month_year.group("m2"))
+        year = int(month_year.group("y1") or month_year.group("y2"))
+        return (dt.date(year, month, 1), "month") if 1 <= month <= 12 else (None, "day")
     parser = DateDataParser(languages=LANGUAGES, settings=settings)
     for candidate in (cleaned, _FILLER.sub(" ", cleaned)):
         found = _parsed(parser, candidate)

@@ -37,7 +37,8 @@ def fixed_today(monkeypatch):
     ("trois mille deux cents euros", 3200.0),
     ("je dois 3 mois de loyer", None),
     ("-5 €", None),           # the sign made it 5 € of debt
-    ("je dois - 300e", None),
+    ("je dois -300e", None),
+    ("ma dette - 800 €", 800.0),           # a dash in a sentence, not a minus
     ("1 500 € - 2000 €", 1500.0),
 ])
 def test_parse_amount_reads_amounts_people_type(text, expected):
@@ -838,6 +839,8 @@ def test_a_steps_phone_link_is_not_repeated_after_its_number():
 @pytest.mark.parametrize("text,expected", [
     ("fin juillet 2023", (dt.date(2023, 7, 1), "month")),
     ("03/2021", (dt.date(2021, 3, 1), "month")),     # not the 3rd of this month in 2021
+    ("2021-03", (dt.date(2021, 3, 1), "month")),
+    ("13/2021", (None, "day")),                       # no 13th month: not understood
     ("en 2023", (dt.date(2023, 11, 1), "year")),
     ("le 28 juillet 2023", (dt.date(2023, 7, 28), "day")),
     ("le 3 octobre", (dt.date(2026, 10, 3), "day")),
