@@ -228,13 +228,12 @@ def test_a_tenant_who_changes_the_chat_s_answers_finds_them_in_the_questionnaire
     situation = text_of(client.get("/questionnaire/locataire/situation"))
     assert re.search(r'value="commandement_de_payer"[^>]*checked', situation)
     assert 'value="2026-04-02"' in text_of(client.get("/questionnaire/locataire/date"))
-    assert 'value="1500"' in text_of(client.get("/questionnaire/locataire/dette"))
-    # "juillet 2023" is not a day: the lease date is left for the household to give.
-    assert "2023-07" not in text_of(client.get("/questionnaire/locataire/bail"))
+    # "juillet 2023" is not a day: the questionnaire asks for the lease's day
+    # (its result page sends there), it does not pick one, nor read it as unknown.
     with client.session_transaction() as session:
         kept = session["questionnaire_locataire"]
-    assert kept["lease_date"] == "" and kept["lease_date_unknown"] == "y"
-    assert kept["housing_benefit"] == "paid_to_landlord" and kept["debts"] == "none"
-    # The questionnaire's own result is the chat's (same deadline for the same answers).
-    result = words_of(client.get("/questionnaire/locataire/resultat"))
-    assert "14 mai 2026" in result   # 2 April + 6 weeks: the lease month holds the cut-off
+    assert "lease_date" not in kept and "lease_date_unknown" not in kept
+    assert kept["debt_eur"] == "1500" and kept["housing_benefit"] == "paid_to_landlord" and kept["debts"] == "none"
+    assert client.get("/questionnaire/locataire/resultat").location.endswith("/questionnaire/locataire")
+    assert client.get("/questionnaire/locataire").location.endswith("/questionnaire/locataire/bail")
+    assert "2023-07" not in text_of(client.get("/questionnaire/locataire/bail"))

@@ -199,9 +199,10 @@ def follow_details():
     if errors:
         current_app.logger.warning("chat: stored triage answers rejected: %s", errors)
         return redirect(url_for("chat.index"))
-    # "Modifier mes réponses" on that page opens the questionnaire: with the
-    # chat's answers in it, not empty.
-    session[SESSION_KEY] = answers_from_request(answers)
+    # "Modifier mes réponses" on that page opens the tenant questionnaire:
+    # with the chat's answers in it, not empty.
+    if answers.get("role") == "tenant":
+        session[SESSION_KEY] = answers_from_request(answers)
     return render_triage_result(situation, _lang())
 
 

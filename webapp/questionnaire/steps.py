@@ -151,9 +151,11 @@ def answers_from_request(body: dict) -> dict:
         field = KEY_DATES[stage][0]
         answers[field] = body.get(field) or ""
         answers[f"{field}_unknown"] = "" if answers[field] else "y"
-    exact_lease = body.get("lease_date_precision", "day") == "day"
-    answers["lease_date"] = (body.get("lease_date") or "") if exact_lease else ""
-    answers["lease_date_unknown"] = "" if answers["lease_date"] else "y"
+    if body.get("lease_date_precision", "day") == "day":
+        answers["lease_date"] = body.get("lease_date") or ""
+        answers["lease_date_unknown"] = "" if answers["lease_date"] else "y"
+    # else: no answer at all, so the questionnaire asks for the lease's day
+    # rather than read "juin 2023" as unknown (6 weeks) when the chat had 2 months.
     answers["debt_eur"] = _amount_text(body.get("debt_eur"))
     answers["debt_unknown"] = "" if answers["debt_eur"] else "y"
     answers["monthly_income_eur"] = _amount_text(body.get("monthly_income_eur"))
