@@ -36,7 +36,11 @@ def test_the_truce_answer_gives_the_rules_days(lang, template):
     assert template.format(start=start, end=end) in answer("utter_treve_hivernale", lang)
 
 
-@pytest.mark.parametrize("lang, template", [("fr", "dans les {period}"), ("en", "within {period}")])
-def test_the_housing_benefit_answer_gives_the_rules_delay_to_report(lang, template):
+@pytest.mark.parametrize("lang, template", [
+    ("fr", "dans les {period} qui suivent le moment où la dette atteint {months} mois de loyer et de charges"),
+    ("en", "within {period} of the debt reaching {months} months of rent and charges"),
+])
+def test_the_housing_benefit_answer_gives_the_rules_delay_and_threshold(lang, template):
     period = RULES.format_duration(RULES.duration("caf_report"), lang)
-    assert template.format(period=period) in answer("utter_apl", lang)
+    months = RULES.param("caf_report")["constituted_at_months_of_rent"]
+    assert template.format(period=period, months=months) in answer("utter_apl", lang)

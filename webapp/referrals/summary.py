@@ -45,13 +45,18 @@ def _lang() -> str:
     return str(locale.language) if locale else "fr"
 
 
+def get_rules():
+    # As webapp.triage.api.get_rules, which imports this module's labels (a cycle).
+    return load_rules(current_app.config["CONTENT_DIR"])
+
+
 def _date(value) -> str | None:
     try:
         day = dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         return None
     # The site's one date format ("2 January 2027", "1er janvier 2027"), from the rules' month names.
-    return load_rules(current_app.config["CONTENT_DIR"]).format_date(day, _lang())
+    return get_rules().format_date(day, _lang())
 
 
 def _lease_date(request: dict) -> str | None:
@@ -65,8 +70,7 @@ def _lease_date(request: dict) -> str | None:
         return None
     if precision == "year":
         return _("%(year)s (année seulement)", year=day.year)
-    month = load_rules(current_app.config["CONTENT_DIR"]).texts["months"][_lang()][day.month - 1]
-    return _("%(month)s %(year)s (mois seulement)", month=month, year=day.year)
+    return _("%(month_year)s (mois seulement)", month_year=get_rules().format_month_year(day, _lang()))
 
 
 def _euros(value) -> str | None:

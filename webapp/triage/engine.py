@@ -224,7 +224,7 @@ def _tenant_orientations(b: _Builder, stage: str) -> None:
     else:  # assignation, jugement, commandement_de_quitter: the court leads
         cdad_cite = {"assignation": ("payment_time_conditions",), "jugement": ("appeal_period",),
                      "commandement_de_quitter": ("jex_extra_time",)}[stage]
-        passed = stage == "assignation" and s.hearing_date is not None and s.hearing_date < s.today
+        passed = stage == "assignation" and s.hearing_passed
         b.orient("cdad", "cdad.assignation_hearing_passed" if passed else f"cdad.{stage}", cite=cdad_cite, **jex)
         b.orient("social_worker", "social_worker.procedure", cite=charter)
         if stage in AFTER_JUDGMENT:
@@ -328,7 +328,7 @@ def _tenant_next_steps(b: _Builder, stage: str) -> None:
     elif stage == "commandement_de_payer":
         b.step("tenant.pay_before_deadline")
         b.step("tenant.write_to_landlord")
-    elif stage == "assignation" and s.hearing_date is not None and s.hearing_date < s.today:
+    elif stage == "assignation" and s.hearing_passed:
         # "Go to the hearing" is wrong once its day has gone by: a decision
         # may exist, and the time to appeal may be running.
         b.step("tenant.hearing_passed")
@@ -388,7 +388,7 @@ def deadline_list(situation: Situation, rules: Rules, lang: str, b: _Builder | N
                            cutoff=cutoff, old_period=fmt(old, lang), new_period=fmt(new, lang))
         add("payment_deadline", dl.add(situation.commandement_date, period), label, "commandement_payment_period")
     if situation.hearing_date is not None:
-        if situation.hearing_date < situation.today:
+        if situation.hearing_passed:
             label = rules.text("deadlines", "hearing.past", lang)
         elif situation.role == "landlord":
             max_time = fmt(rules.duration("payment_time_conditions", "max_payment_time"), lang)

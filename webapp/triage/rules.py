@@ -101,6 +101,10 @@ class Rules:
             return f"{'1er' if day.day == 1 else day.day} {month} {day.year}"
         return f"{day.day} {month} {day.year}"
 
+    def format_month_year(self, day: dt.date, lang: str) -> str:
+        """"juillet 2023": a date known only to the month."""
+        return f"{self.texts['months'][lang][day.month - 1]} {day.year}"
+
     def format_day_month(self, month: int, day: int, lang: str) -> str:
         name = self.texts["months"][lang][month - 1]
         if lang == "fr":

@@ -88,6 +88,11 @@ class Situation:
     today: dt.date = field(default_factory=dt.date.today)
     lang: str = "fr"
 
+    @property
+    def hearing_passed(self) -> bool:
+        """A hearing date before today: the judgment may be given; never "go to the hearing"."""
+        return self.hearing_date is not None and self.hearing_date < self.today
+
 
 FIELD_NAMES = tuple(f.name for f in fields(Situation))
 
