@@ -80,8 +80,9 @@ def count_sent(chat: dict, now: float | None = None) -> None:
 
 
 def answer_start(log: list[dict]) -> int | None:
-    """The index of the latest answer's first entry (the household's last
-    message when no answer came); None for an empty log."""
+    """The index of the latest answer's first entry: the household's last
+    message when no answer came, the last entry when the household has not
+    written yet; None for an empty log."""
     for index in range(len(log) - 1, -1, -1):
         if log[index].get("who") == "user":
             return index + 1 if index + 1 < len(log) else index

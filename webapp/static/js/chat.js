@@ -63,16 +63,17 @@
           appendHtml(log, data.html);
           replaceButtons(data.buttons_html);
           input.value = "";
-          // A long answer (the orientation) must be read from its start: it
-          // is scrolled to the top of the screen. When it asks for a choice,
-          // focus goes to its start, so that Tab then reaches its links and
-          // its buttons in order; otherwise it stays in the message box.
+          // An answer that offers a choice (the orientation, a question with
+          // buttons) must be read from its start: it is scrolled to the top
+          // of the screen and takes focus, so that Tab then reaches its links
+          // and its buttons in order. Otherwise focus stays in the message
+          // box, which stays in view: one does not type into a hidden field.
           var start = document.getElementById("dernier-message");
-          if (start && start.scrollIntoView) { start.scrollIntoView({ block: "start" }); }
           if (start && buttonsBox.querySelector("button")) {
+            if (start.scrollIntoView) { start.scrollIntoView({ block: "start" }); }
             start.focus({ preventScroll: true });
           } else {
-            input.focus({ preventScroll: true });
+            input.focus();
           }
           return;
         }
