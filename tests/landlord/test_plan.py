@@ -150,3 +150,9 @@ def test_a_request_that_knows_visale_prefills_the_guarantees_step():
 def test_plan_is_in_english_for_an_english_visitor():
     steps, _ = run(lang="en")
     assert steps["no_self_help"]["label"].startswith("Never evict on your own")
+
+
+def test_a_lease_date_known_only_to_the_month_is_not_prefilled_as_a_day():
+    from webapp.landlord.prefill import raw_by_step
+    assert raw_by_step({"role": "landlord", "lease_date": "2023-07-01"}, None) == {"bail": {"lease_date": "01/07/2023"}}
+    assert raw_by_step({"role": "landlord", "lease_date": "2023-07-01", "lease_date_precision": "month"}, None) == {}

@@ -77,7 +77,8 @@ def raw_by_step(request: dict, directory) -> dict[str, dict]:
     commune = _commune_raw(request.get("commune"), directory)
     if commune:
         out["commune"] = commune
-    lease = _date_text(request.get("lease_date"))
+    # A lease date known only to the month or year is not a day to pre-fill.
+    lease = _date_text(request.get("lease_date")) if request.get("lease_date_precision", "day") == "day" else None
     if lease:
         out["bail"] = {"lease_date": lease}
     debt = _euros_text(request.get("debt_eur"))
