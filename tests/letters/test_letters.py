@@ -180,3 +180,11 @@ def test_amounts_around_the_letters_follow_the_site_language():
     assert money(Decimal("1800"), "fr") == money_fr(Decimal("1800")) == "1\u00a0800,00\u00a0€"
     assert amount_input(Decimal("1234.56"), "en") == "1234.56"
     assert amount_input(Decimal("1234.5"), "fr") == "1234,50"
+
+
+@pytest.mark.parametrize("value, typed", [(1500.0, "1500"), (1234.5, "1234,50"), (0, "0"),
+                                          ("1500", None), (True, None)])
+def test_an_amount_from_the_chat_is_written_as_a_person_types_it(value, typed):
+    """One helper for the landlord's and the tenant's pre-filled forms."""
+    from webapp.letters.formatting import amount_as_typed
+    assert amount_as_typed(value) == typed

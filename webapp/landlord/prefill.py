@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from webapp.landlord import forms, steps
+from webapp.letters.formatting import amount_as_typed
 from webapp.triage.situation import HOUSING_BENEFIT, LANDLORD_ENTITIES, parse_date
 
 # The questions of each step: a step counts as answered by the request only
@@ -44,17 +44,6 @@ def _date_text(value: Any) -> str | None:
     return day.strftime("%d/%m/%Y") if day else None
 
 
-def _euros_text(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        return None
-    text = f"{amount}"
-    return (text[:-3] if text.endswith(".00") else text).replace(".", ",")
-
-
 def _commune_raw(insee: Any, directory) -> dict | None:
     """The commune step's data for this INSEE code, as if the landlord had typed its name and chosen it."""
     from webapp.landlord.views import MAX_COMMUNE_CHOICES
@@ -81,7 +70,7 @@ def raw_by_step(request: dict, directory) -> dict[str, dict]:
     lease = _date_text(request.get("lease_date")) if request.get("lease_date_precision", "day") == "day" else None
     if lease:
         out["bail"] = {"lease_date": lease}
-    debt = _euros_text(request.get("debt_eur"))
+    debt = amount_as_typed(request.get("debt_eur"))
     if debt:
         out["impayes"] = {"debt": debt}
     if request.get("housing_benefit") in HOUSING_BENEFIT:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from webapp.letters.schedule import to_cents
 
@@ -41,6 +42,20 @@ def amount_input(value: Decimal | float | int, lang: str) -> str:
     """An amount as typed in a form field, without thousands separator: '1234,56' (fr), '1234.56' (en)."""
     text = f"{to_cents(value):.2f}"
     return text if lang == "en" else text.replace(".", ",")
+
+
+def amount_as_typed(value: Any) -> str | None:
+    """An amount from the chat or the API as a person would type it in a form box:
+    '1500', '1234,5' → '1234,50'; None when it is not a number (the forms read a comma
+    or a point)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+    text = f"{amount}"
+    return (text[:-3] if text.endswith(".00") else text).replace(".", ",")
 
 
 def date_fr(day: dt.date, months: tuple[str, ...] | list[str] = _FR_MONTHS) -> str:

@@ -12,6 +12,7 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
+from webapp.letters.formatting import amount_as_typed
 from webapp.questionnaire import forms as f
 
 BEFORE_JUDGMENT = ("arrears", "commandement_de_payer", "assignation")
@@ -131,10 +132,6 @@ def triage_request(answers: dict, today: dt.date, lang: str) -> dict:
     return {k: v for k, v in body.items() if v is not None}
 
 
-def _amount_text(value) -> str:
-    return "" if value is None else (f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}")
-
-
 def answers_from_request(body: dict) -> dict:
     """The questionnaire's answers for a triage request (the chat's), the inverse
     of `triage_request`, so that "Modifier mes réponses" after the chat shows
@@ -156,9 +153,9 @@ def answers_from_request(body: dict) -> dict:
         answers["lease_date_unknown"] = "" if answers["lease_date"] else "y"
     # else: no answer at all, so the questionnaire asks for the lease's day
     # rather than read "juin 2023" as unknown (6 weeks) when the chat had 2 months.
-    answers["debt_eur"] = _amount_text(body.get("debt_eur"))
+    answers["debt_eur"] = amount_as_typed(body.get("debt_eur")) or ""
     answers["debt_unknown"] = "" if answers["debt_eur"] else "y"
-    answers["monthly_income_eur"] = _amount_text(body.get("monthly_income_eur"))
+    answers["monthly_income_eur"] = amount_as_typed(body.get("monthly_income_eur")) or ""
     answers["household_size"] = str(body.get("household_size") or "")
     answers["income_unknown"] = "" if answers["monthly_income_eur"] else "y"
     answers["resumed_rent"] = yes_no.get(body.get("resumed_rent"), f.UNKNOWN)
