@@ -5,6 +5,8 @@ HTTP server plays a Rasa that answers nothing.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.chat.bot_processes import free_port
@@ -213,3 +215,18 @@ def test_the_bot_s_lists_are_lists_and_its_page_links_are_named_by_title(tmp_pat
     assert "<ul><li>2 janvier 2027 : Dernier jour</li><li>3 mars 2027 : Audience</li></ul>" in html
     assert '(<a href="/infos/locataire/commandement-de-payer">Vous avez reçu un commandement de payer</a>)' in html
     assert "•" not in html
+
+
+def test_english_answers_mark_the_french_terms_they_quote(tmp_path):
+    """As on the English pages (RGAA 8.7): a screen reader says the paper's French name in French."""
+    text = "You received a commandement de payer: read (/infos/locataire/commandement-de-payer)"
+    with FakeRasa(reply=[{"text": text}]) as rasa:
+        client = make_test_app(tmp_path, RASA_URL=rasa.url).test_client()
+        english = client.post("/chat/api/message", json={"message": "help"},
+                              headers={"Accept-Language": "en-GB,en;q=0.9"}).json["html"]
+        french = client.post("/chat/api/message", json={"message": "aide"},
+                             headers={"Accept-Language": "fr-FR"}).json["html"]
+    assert 'You received a <span lang="fr">commandement de payer</span>' in english
+    # The link's title too, never inside the tag.
+    assert re.search(r'<a href="/infos/locataire/commandement-de-payer">[^<]*<span lang="fr">', english)
+    assert '<span lang="fr">' not in french

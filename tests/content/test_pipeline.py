@@ -93,7 +93,16 @@ def test_page_shows_its_sources_and_review_date(tmp_path):
     html = app.test_client().get("/infos/locataire/commandement").get_data(as_text=True)
     assert "Loi du 6 juillet 1989, article 24" in html
     assert 'href="https://www.legifrance.gouv.fr/loda/id/JORFTEXT000000509310"' in html
-    assert "Page vérifiée le 1 novembre 2026" in html
+    assert "Page vérifiée le 1er novembre 2026" in html
+
+
+def test_english_review_date_is_written_day_month_year(tmp_path):
+    """As the engine's dates on every other page: "1 November 2026", not "November 1, 2026"."""
+    write(tmp_path, "fr", "locataire/commandement", GOOD.format(reviewed="2026-11-01"))
+    app = make_test_app(tmp_path, CONTENT_DIR=str(tmp_path))
+    html = app.test_client().get("/infos/locataire/commandement",
+                                 headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Page checked on 1 November 2026." in html
 
 
 def test_unknown_page_is_404(client):

@@ -107,7 +107,7 @@ def test_visale_and_gli_give_the_step_and_the_gli_notice_in_english(en_client):
     complete(en_client, has_visale="y", has_gli="y")
     html = text_of(en_client.get(f"{PREFIX}/plan"))
     step = plan_step(html, "visale_notice")
-    assert "within 15 days of the first unpaid rent, as Visale requires" in step
+    assert 'within 15 days of the first unpaid rent, as <span lang="fr">Visale</span> requires' in step
     assert "Rent-default insurance: tell your insurer without waiting" in html
     assert "its reporting time limits are short" not in html
 

@@ -311,3 +311,17 @@ def test_english_result_has_no_french_space_before_a_colon(client):
     page = visible(html[html.index("<main"):html.index("</main>")])
     assert re.findall(r".{30} :", page) == []
     assert "You are at this step: Formal demand for payment." in page
+
+
+def test_english_result_marks_its_french_source_titles(client):
+    """RGAA 8.7: the sources are French documents cited by their French titles;
+    the national numbers' sources are named in the page's language."""
+    html = english_result_after_a_commandement(client)
+    sources = html.split('id="sources-title"', 1)[1].split("</ul>", 1)[0]
+    assert re.search(r'<a href="[^"]+" lang="fr">Territoire de Belfort : charte', sources)
+    assert re.search(r'<a href="[^"]+">Point-justice — national number 3039</a>', sources)
+
+
+def test_french_result_has_no_language_marks(client):
+    html = result_after_a_commandement(client)
+    assert '<span lang="fr">' not in html

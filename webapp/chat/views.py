@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from webapp import json_codec
 from webapp.chat import bp, conversation
 from webapp.chat.rasa_client import BotUnavailable, send
+from webapp.content import french_terms
 
 
 def _lang() -> str:
@@ -282,7 +283,8 @@ def _blocks(value: str, url_map, lang: str) -> str:
             lis = "".join("<li>" + "<br>".join(_linked(t, url_map, lang) for t in lines) + "</li>"
                           for lines in items)
             html.append(f"<{kind}>{lis}</{kind}>")
-    return "".join(html)
+    # The English answers quote the French names of the papers, as the pages do.
+    return french_terms.mark_in("".join(html), lang)
 
 
 def _page_title(path: str, lang: str) -> str | None:

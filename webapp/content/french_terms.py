@@ -52,3 +52,14 @@ def mark(page_html: str, terms: tuple[str, ...]) -> str:
 def mark_text(text: str, terms: tuple[str, ...]) -> Markup:
     """`mark` for plain text (a page's title): escaped first."""
     return Markup(mark(str(escape(text)), terms))
+
+
+def mark_in(text_html: str, lang: str) -> str:
+    """`mark` with the app's glossary when `lang` is not French: for texts
+    the engine and the bot write in English (results, plans, chat answers),
+    which quote the same French terms as the pages."""
+    if lang == "fr":
+        return text_html
+    from webapp.content import get_content
+
+    return mark(text_html, glossary_terms(get_content()))

@@ -108,7 +108,7 @@ class _Builder:
             return None
         for url in (number["source"], number["free_source"]):
             if url:
-                self.contact_sources.append({"title": number["name"], "url": url})
+                self.contact_sources.append({"title": number["name"], "url": url, "lang": self.lang})
         return {"phone": number["phone"], "notes": call_notes(self.rules, number, self.lang)}
 
     def sources(self) -> list[dict]:
@@ -118,7 +118,9 @@ class _Builder:
         for source in cited + self.contact_sources:
             if source["url"] not in seen:
                 seen.add(source["url"])
-                out.append({"title": source["title"], "url": source["url"]})
+                # The language of the title: the rule data cites French documents
+                # by their French titles (an English page marks them lang="fr").
+                out.append({"title": source["title"], "url": source["url"], "lang": source.get("lang", "fr")})
         return out
 
 

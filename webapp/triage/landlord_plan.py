@@ -33,7 +33,8 @@ def action_plan(situation: Situation, rules: Rules, lang: str) -> list[dict]:
             "date": day.isoformat() if day else None,
             "label": rules.text("action_plan", text_key or kind, lang, **values),
             "legal_basis": node.get("legal_basis"),
-            "sources": [{"title": x["title"], "url": x["url"]} for x in node.get("sources") or []],
+            "sources": [{"title": x["title"], "url": x["url"], "lang": x.get("lang", "fr")}
+                        for x in node.get("sources") or []],
         })
 
     step("contact_tenant", s.today, None)
