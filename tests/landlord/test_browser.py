@@ -56,7 +56,7 @@ def walk_in_french(page) -> None:
     page.locator('input[name="insee"]').first.check()
     submit(page, "Continuer")
     assert "Étape 3 sur 8" in page.inner_text("main")
-    fill(page, "Date de signature du bail (ou de son dernier renouvellement)", "01/09/2022")
+    fill(page, "Date de signature du bail", "01/09/2022")
     fill(page, "Loyer mensuel hors charges, en euros", "600")
     fill(page, "Charges mensuelles, en euros", "45,50")
     submit(page, "Continuer")

@@ -72,11 +72,33 @@ def test_every_kind_gets_contact_truce_and_the_self_help_warning(entity):
     (dt.date(2023, 7, 28), "2026-03-31"),   # signed before 29 July 2023: 2 months (31 Jan → 31 Mar)
     (dt.date(2023, 7, 29), "2026-03-14"),   # on the day: 6 weeks
     (dt.date(2024, 2, 29), "2026-03-14"),
-    (None, "2026-03-14"),                   # unknown: the short period, the safe assumption
+    # Unknown: the long period, the landlord's safe side (an assignation
+    # served before the period ends is inadmissible, brief §1.1 row 4).
+    (None, "2026-03-31"),
 ])
 def test_payment_deadline_depends_on_the_lease_date(lease, deadline):
     steps, _ = run(lease_date=lease, stage="commandement_de_payer", commandement_date=dt.date(2026, 1, 31))
     assert steps["payment_deadline"]["date"] == deadline
+
+
+def test_unknown_lease_date_gives_the_landlord_the_longer_period_and_says_why():
+    steps, result = run(lease_date=None, landlord_entity="legal_person", stage="commandement_de_payer",
+                        commandement_date=dt.date(2026, 11, 2), today=dt.date(2026, 11, 3))
+    label = steps["payment_deadline"]["label"]
+    assert steps["payment_deadline"]["date"] == "2027-01-02"
+    assert "le délai le plus long" in label and "6 semaines" in label and "irrecevable" in label
+    # The CCAPEX referral, 2 months before the earliest assignation (3 January), follows.
+    assert steps["ccapex_referral"]["date"] == "2026-11-03"
+    # The API's deadline for a landlord reads the same way, and the tenant's does not.
+    [pay] = [d for d in result.deadlines if d["kind"] == "payment_deadline"]
+    assert pay["date"] == "2027-01-02" and "le délai le plus long" in pay["label"]
+
+
+def test_a_pre_2023_lease_renewed_since_keeps_the_landlord_on_2_months():
+    steps, _ = run(lease_date=dt.date(2021, 5, 1), stage="commandement_de_payer",
+                   commandement_date=dt.date(2026, 8, 31), today=dt.date(2026, 9, 1))
+    assert steps["payment_deadline"]["date"] == "2026-10-31"
+    assert "renouvelé" in steps["payment_deadline"]["label"] and "irrecevable" in steps["payment_deadline"]["label"]
 
 
 def test_month_end_commandement_clamps_to_the_end_of_february():

@@ -133,9 +133,13 @@ class CommuneForm(FlaskForm):
 
 class LeaseForm(FlaskForm):
     lease_date = _date(
-        _l("Date de signature du bail (ou de son dernier renouvellement)"),
-        _l("Format JJ/MM/AAAA. Elle fixe le délai laissé au locataire après un commandement de payer. "
-           "Laissez vide si vous ne la connaissez pas."),
+        # The first signature, not a renewal: whether a pre-2023 lease renewed
+        # since has 6 weeks is debated (brief §1.2); its first date gives the
+        # landlord the period that cannot make an assignation too early.
+        _l("Date de signature du bail"),
+        _l("La date où le bail a été signé pour la première fois, même s'il a été renouvelé depuis. "
+           "Format JJ/MM/AAAA. Elle fixe le délai laissé au locataire après un commandement de payer. "
+           "Laissez vide si vous ne la connaissez pas : le plan comptera le délai le plus long."),
     )
     rent = EuroField(_l("Loyer mensuel hors charges, en euros"),
                      validators=[_amount(_l("Indiquez le loyer mensuel."), positive=True)])

@@ -27,19 +27,21 @@ def add(day: dt.date, d: Duration, sign: int = 1) -> dt.date:
 
 
 def payment_period(rules: Rules, lease_date: dt.date | None,
-                   precision: str = "day") -> tuple[Duration, str]:
+                   precision: str = "day", role: str | None = "tenant") -> tuple[Duration, str]:
     """Period to pay after a commandement de payer, and which case applied.
 
     The case is on_or_after_cutoff, before_cutoff or lease_unknown. A lease
     date known only to the month or the year ("juillet 2023") whose month or
     year holds the cut-off day is read as unknown: any day picked in it
-    could give the wrong period.
+    could give the wrong period. An unknown lease date gives the period
+    that is safe for `role`: the short one for a tenant (pay sooner), the
+    long one for a landlord (an early assignation is inadmissible).
     """
     node = rules.param("commandement_payment_period")
     if lease_date is not None and precision != "day" and _straddles(lease_date, precision, rules.lease_cutoff):
         lease_date = None
     if lease_date is None:
-        fallback = node["when_lease_date_unknown"]
+        fallback = node["when_lease_date_unknown"]["landlord" if role == "landlord" else "tenant"]
         return rules.duration("commandement_payment_period", fallback), "lease_unknown"
     case = "on_or_after_cutoff" if lease_date >= rules.lease_cutoff else "before_cutoff"
     return rules.duration("commandement_payment_period", case), case
@@ -56,8 +58,8 @@ def _straddles(day: dt.date, precision: str, cutoff: dt.date) -> bool:
 
 
 def payment_deadline(rules: Rules, commandement_date: dt.date, lease_date: dt.date | None,
-                     precision: str = "day") -> dt.date:
-    period, _ = payment_period(rules, lease_date, precision)
+                     precision: str = "day", role: str | None = "tenant") -> dt.date:
+    period, _ = payment_period(rules, lease_date, precision, role)
     return add(commandement_date, period)
 
 

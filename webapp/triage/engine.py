@@ -381,12 +381,15 @@ def deadline_list(situation: Situation, rules: Rules, lang: str, b: _Builder | N
             b.cite(*cite)
 
     if situation.commandement_date is not None:
-        period, case = dl.payment_period(rules, situation.lease_date, situation.lease_date_precision)
+        period, case = dl.payment_period(rules, situation.lease_date, situation.lease_date_precision,
+                                         situation.role)
         old = rules.duration("commandement_payment_period", "before_cutoff")
         new = rules.duration("commandement_payment_period", "on_or_after_cutoff")
         # A lease signed before the cut-off and renewed since may have the
-        # short period (debated, brief §1.2): the text says so.
-        label = rules.text("deadlines", f"payment_deadline.{case}", lang, period=fmt(period, lang),
+        # short period (debated, brief §1.2): the text says so. A landlord
+        # reads when to wait until, not when to pay by.
+        key = f"payment_deadline.{case}" + (".landlord" if situation.role == "landlord" else "")
+        label = rules.text("deadlines", key, lang, period=fmt(period, lang),
                            cutoff=cutoff, old_period=fmt(old, lang), new_period=fmt(new, lang))
         add("payment_deadline", dl.add(situation.commandement_date, period), label, "commandement_payment_period")
     if situation.hearing_date is not None:

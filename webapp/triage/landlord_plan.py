@@ -57,7 +57,8 @@ def action_plan(situation: Situation, rules: Rules, lang: str) -> list[dict]:
 
     payment_deadline = None
     if s.commandement_date is not None:
-        payment_deadline = dl.payment_deadline(rules, s.commandement_date, s.lease_date, s.lease_date_precision)
+        payment_deadline = dl.payment_deadline(rules, s.commandement_date, s.lease_date, s.lease_date_precision,
+                                               "landlord")
     guarantor = rules.duration("guarantor_notice")
     # Unknown (None) keeps the step: only a landlord who says "no guarantor" drops it.
     if s.has_guarantor is not False:
@@ -73,8 +74,10 @@ def action_plan(situation: Situation, rules: Rules, lang: str) -> list[dict]:
             ccapex_day = dl.add(payment_deadline + dt.timedelta(days=1), ccapex, sign=-1)
         step("ccapex_referral", ccapex_day, "ccapex_referral_legal_person", period=fmt(ccapex, lang))
 
-    period, _ = dl.payment_period(rules, s.lease_date, s.lease_date_precision)
-    step("payment_deadline", payment_deadline, "commandement_payment_period", period=fmt(period, lang))
+    period, case = dl.payment_period(rules, s.lease_date, s.lease_date_precision, "landlord")
+    step("payment_deadline", payment_deadline, "commandement_payment_period", f"payment_deadline.{case}",
+         period=fmt(period, lang), cutoff=rules.format_date(rules.lease_cutoff, lang),
+         new_period=fmt(rules.duration("commandement_payment_period", "on_or_after_cutoff"), lang))
 
     if s.hearing_date is not None:
         notice = rules.duration("prefect_notice_before_hearing")
