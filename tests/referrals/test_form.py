@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.referrals.referral_helpers import TENANT_REQUEST, contact, set_triage_request, submit
@@ -48,10 +49,13 @@ def test_household_form_without_questionnaire_asks_the_situation_and_preselects_
         assert [r.structure_id for r in case.referrals] == ["fsl-90"]
 
 
-def test_household_nothing_is_stored_without_consent(client, app):
+@pytest.mark.parametrize("sent", [None, "", "false"])
+def test_household_nothing_is_stored_without_consent(client, app, sent):
+    """No box sent, or a box sent unticked ("false" is how WTForms reads an unticked box)."""
     set_triage_request(client, TENANT_REQUEST)
-    data = contact(consent="")
-    del data["consent"]
+    data = contact(consent=sent or "")
+    if sent is None:
+        del data["consent"]
     data["structures"] = ["cdad-90"]
     r = client.post("/etre-recontacte", data=data)
     assert r.status_code == 200

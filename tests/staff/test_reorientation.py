@@ -70,6 +70,10 @@ def test_staff_reorientation_without_the_household_agreement_is_refused_and_chan
     fsl = staff_client(app, "agent@fsl.example", "fsl-90")
     before = snapshot(app, reference)
 
+    # A box sent unticked ("false") is no agreement either.
+    r = cdad.post(f"/staff/demandes/{rid}/reorienter",
+                  data={"structure": "fsl-90", "explanation": "Dette d'énergie surtout", "agreement": "false"})
+    assert r.status_code == 400
     r = cdad.post(f"/staff/demandes/{rid}/reorienter",
                   data={"structure": "fsl-90", "explanation": "Dette d'énergie surtout"})
     assert r.status_code == 400

@@ -6,7 +6,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.referrals.summary import ROLE_LABELS, STAGE_LABELS
@@ -92,7 +92,8 @@ class ReferralForm(FlaskForm):
     structures = MultiCheckboxField(_l("À qui envoyer votre demande ?"), choices=[], validate_choice=True)
     consent = BooleanField(_l("J'accepte que ces informations soient transmises aux structures cochées, "
                               "dans les conditions ci-dessus."),
-                           validators=[InputRequired(_l("Sans votre accord, nous ne pouvons pas transmettre "
+                           # DataRequired, not InputRequired: "consent=false" is sent, yet unticked.
+                           validators=[DataRequired(_l("Sans votre accord, nous ne pouvons pas transmettre "
                                                         "votre demande. Cochez la case pour continuer."))])
 
     def validate_structures(self, field):

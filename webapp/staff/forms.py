@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.referrals.forms import check_reachable, contact_rules
 from webapp.referrals.models import ACTION_OUTCOMES, CLOSURE_OUTCOMES, REFUSAL_REASONS
@@ -68,7 +68,7 @@ class ReorientForm(FlaskForm):
                                 validators=[Optional(), Length(max=3000)])
     agreement = BooleanField(
         _l("La personne a donné son accord pour que sa demande soit transmise à cette structure"),
-        validators=[InputRequired(_l("Cochez la case seulement si la personne a donné son accord. Sans son "
+        validators=[DataRequired(_l("Cochez la case seulement si la personne a donné son accord. Sans son "
                                      "accord, sa demande ne peut pas être transmise à une autre structure : "
                                      "elle n'a accepté que les structures qu'elle a cochées."))])
 
@@ -77,7 +77,7 @@ class EraseForm(FlaskForm):
     """Erasing a household's data at its request: irreversible, so the staff member confirms."""
 
     confirm = BooleanField(_l("Je confirme que la personne a demandé l'effacement"),
-                           validators=[InputRequired(_l("Cochez la case pour confirmer que la personne "
+                           validators=[DataRequired(_l("Cochez la case pour confirmer que la personne "
                                                         "a demandé l'effacement de ses données."))])
 
 
