@@ -253,6 +253,31 @@ def test_edited_letter_text_is_what_the_pdf_and_printable_page_contain(client):
 
 
 @freeze_time(TODAY)
+@pytest.mark.parametrize("number, body", [
+    (3, {"lease_date": "0001-01-01", "rent": "600", "charges": "0"}),
+    (8, {"stage": "assignation", "hearing_date": "14/03/2926"}),
+    (8, {"stage": "commandement_de_payer", "commandement_date": "01/01/1899"}),
+])
+def test_a_mistyped_year_is_refused_at_its_field(client, number, body):
+    """The plan page used to send the landlord back to the step, the value
+    still there and no word said, as long as the year stayed wrong."""
+    complete(client)
+    response = client.post(f"{PREFIX}/etape/{number}", data={**body, "action": "next"})
+    # The step again (not a redirect), the message in the field's error.
+    assert response.status_code == 200
+    assert re.search(r'class="field-error" id="[a-z_]+-error">Vérifiez l\'année de cette date\.', text_of(response))
+
+
+@freeze_time(TODAY)
+def test_a_first_instalment_in_year_9999_is_a_message_not_an_error(client):
+    complete(client)
+    form = {"sender": "Moi", "recipient": "Vous", "place_date": "", "subject": "Échéancier",
+            "body": "texte", "amount": "1000", "months": "3", "first_due": "31/12/9999", "action": "recalculate"}
+    response = client.post(f"{PREFIX}/courriers/echeancier", data=form)
+    assert response.status_code == 200 and "Vérifiez l'année de cette date." in text_of(response)
+
+
+@freeze_time(TODAY)
 def test_recalculating_the_schedule_rewrites_the_body_with_exact_amounts(client):
     complete(client)
     form = {"sender": "Moi", "recipient": "Vous", "place_date": "À Belfort, le 4 mai 2026", "subject": "Échéancier",

@@ -145,6 +145,26 @@ def test_bad_dates_are_refused_with_a_message(client, day, message):
     assert 'aria-describedby="day-hint day-error"' in html
 
 
+def test_a_mistyped_year_is_refused_at_its_step_and_the_answers_are_kept(client):
+    """A hearing "14/03/2926" used to pass the step, then the result page
+    (whose engine refuses it) wiped every answer without a word."""
+    walk(client, [("situation", {"stage": "assignation"}), ("commune", {"commune": "90010"}),
+                  ("proprietaire", {"landlord_kind": "private"})])
+    r = answer(client, "date", day="14/03/2926")
+    assert r.status_code == 400 and "Vérifiez l'année de cette date." in text(r)
+    assert 'value="14/03/2926"' in text(r)
+    assert '<option value="90010" selected>' in text(client.get(f"{BASE}/commune"))
+
+
+def test_a_household_size_typed_with_a_non_ascii_digit_is_a_message_not_an_error(client):
+    """"²" has its own key on French keyboards; str.isdigit() took it for a digit."""
+    walk(client, ARREARS[:3])
+    answer(client, "dette", debt_eur="900")
+    r = answer(client, "ressources", monthly_income_eur="1200", household_size="²")
+    assert r.status_code == 400 and "Écrivez un nombre de personnes entre 1 et 30." in text(r)
+    assert 'value="1200"' in text(r)
+
+
 def test_a_hearing_date_may_be_in_the_future_and_makes_it_urgent(client):
     walk(client, [("situation", {"stage": "assignation"}), ("commune", {"commune": "90010"}),
                   ("proprietaire", {"landlord_kind": "private"}), ("date", {"day": "2026-05-12"}),

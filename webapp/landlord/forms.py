@@ -14,6 +14,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, StopValidat
 from wtforms.widgets import TextInput
 
 from webapp.landlord import clock
+from webapp.triage.situation import date_in_range
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 MAX_EUR = Decimal("1000000")
@@ -103,8 +104,14 @@ def not_in_future(form, field):
         raise ValidationError(_l("Cette date est dans le futur. Indiquez une date passée ou celle d'aujourd'hui."))
 
 
+def plausible_date(form, field):
+    """The engine's range (a year typed "2926" or "0001" is a slip): refused at the field."""
+    if field.data is not None and not date_in_range(field.data):
+        raise ValidationError(_l("Vérifiez l'année de cette date."))
+
+
 def _date(label, description=""):
-    return DateField(label, validators=[Optional()], format=DATE_FORMATS, description=description)
+    return DateField(label, validators=[Optional(), plausible_date], format=DATE_FORMATS, description=description)
 
 
 class EntityForm(FlaskForm):

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
-from webapp.landlord.forms import DATE_FORMATS, EuroField, WholeNumberField, _amount
+from webapp.landlord.forms import DATE_FORMATS, EuroField, WholeNumberField, _amount, plausible_date
 from webapp.letters.models import MAX_LENGTHS
 
 
@@ -33,7 +33,7 @@ class RepaymentLetterForm(LetterForm):
                               validators=[InputRequired(_l("Indiquez un nombre de mensualités."))],
                               not_figures=_l("Écrivez le nombre de mensualités en chiffres, par exemple 12."))
     first_due = DateField(_l("Date de la première mensualité"), format=DATE_FORMATS,
-                          validators=[InputRequired(_l("Indiquez la date de la première mensualité."))],
+                          validators=[InputRequired(_l("Indiquez la date de la première mensualité.")), plausible_date],
                           description=_l("Format JJ/MM/AAAA. Les mensualités suivantes tombent le même jour des mois suivants."))
 
     def check_months(self, max_months: int) -> bool:

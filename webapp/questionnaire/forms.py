@@ -6,12 +6,15 @@ answer (stored as "unknown" or an empty amount), never a validation error.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
+
+from webapp.triage.situation import MAX_HOUSEHOLD_SIZE, date_in_range
 
 UNKNOWN = "unknown"
 
@@ -25,6 +28,18 @@ def parse_user_date(text: str) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+def parse_household_size(text: str) -> int | None:
+    """A number of people typed in figures; None otherwise.
+
+    ASCII digits only: str.isdigit() also accepts "²" (a key of French
+    keyboards), which int() then refuses.
+    """
+    text = (text or "").strip()
+    if not re.fullmatch(r"[0-9]{1,3}", text) or not 1 <= int(text) <= MAX_HOUSEHOLD_SIZE:
+        return None
+    return int(text)
 
 
 def parse_amount(text: str) -> float | None:
@@ -92,7 +107,7 @@ class DateForm(FlaskForm):
         day = parse_user_date(field.data)
         if day is None:
             raise ValidationError(_l("Cette date n'existe pas. Écrivez-la comme 14/03/2026."))
-        if day.year < 1900:
+        if not date_in_range(day):
             raise ValidationError(_l("Vérifiez l'année de cette date."))
         if self.must_be_past and self.today and day > self.today:
             raise ValidationError(_l("Cette date est dans le futur. Vérifiez-la sur le papier reçu."))
@@ -128,8 +143,8 @@ class IncomeForm(FlaskForm):
         text = (field.data or "").strip()
         if not text:
             return
-        if not text.isdigit() or not (1 <= int(text) <= 30):
-            raise ValidationError(_l("Écrivez un nombre de personnes entre 1 et 30."))
+        if parse_household_size(text) is None:
+            raise ValidationError(_l("Écrivez un nombre de personnes entre 1 et %(max)d.", max=MAX_HOUSEHOLD_SIZE))
 
 
 def yes_no_unknown(label, message=None):

@@ -42,6 +42,13 @@ class Step:
     applies: Callable[[str | None], bool]
 
 
+def step_for_field(field: str) -> str:
+    """The slug of the step that asks for a triage API field (the first step for any other)."""
+    if field in {key for key, _label, _past in KEY_DATES.values()}:
+        return "date"
+    return next((step.slug for step in TENANT_STEPS if field in step.keys), TENANT_STEPS[0].slug)
+
+
 def _stages(*stages: str) -> Callable[[str | None], bool]:
     return lambda stage: stage in stages
 
@@ -112,8 +119,9 @@ def triage_request(answers: dict, today: dt.date, lang: str) -> dict:
     if "ressources" in slugs:
         if answers.get("monthly_income_eur"):
             body["monthly_income_eur"] = f.parse_amount(answers["monthly_income_eur"])
-        if (answers.get("household_size") or "").isdigit():
-            body["household_size"] = int(answers["household_size"])
+        size = f.parse_household_size(answers.get("household_size"))
+        if size is not None:
+            body["household_size"] = size
     if "loyer-courant" in slugs and _yes_no(answers.get("resumed_rent")) is not None:
         body["resumed_rent"] = _yes_no(answers["resumed_rent"])
     if "aide-logement" in slugs and answers.get("housing_benefit") in ("none", "paid_to_tenant", "paid_to_landlord"):

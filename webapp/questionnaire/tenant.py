@@ -177,9 +177,10 @@ def tenant_result():
         return redirect(url_for("questionnaire.tenant_start"))
     situation, errors = _situation(answers)
     if errors:
+        # Each step checks what the engine checks, so this is a rule changed
+        # under a session: back to the answer's step, every answer kept.
         current_app.logger.warning("questionnaire answers rejected by triage: %s", errors)
-        session.pop(SESSION_KEY, None)
-        return redirect(url_for("questionnaire.tenant_start"))
+        return redirect(url_for("questionnaire.tenant_step", slug=st.step_for_field(errors[0].field)))
     return render_triage_result(situation, _lang())
 
 

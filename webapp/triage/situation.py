@@ -51,6 +51,13 @@ CHOICE_FIELDS = {
 MAX_AMOUNT_EUR = 10_000_000
 MAX_HOUSEHOLD_SIZE = 30
 EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2200, 12, 31)
+
+
+def date_in_range(day: dt.date) -> bool:
+    """The dates the engine accepts: the forms check the same range, so a
+    mistyped year ("2926") is refused at its step, not after the last one."""
+    return EARLIEST_DATE <= day <= LATEST_DATE
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INSEE = re.compile(r"^\d[\dAB]\d{3}$")
 
@@ -180,8 +187,9 @@ def parse_situation(
         day = parse_date(value)
         if day is None:
             errors.append(FieldError(name, "invalid_date"))
-        elif day < EARLIEST_DATE or day.year > 2200:
-            errors.append(FieldError(name, "out_of_range", {"min": EARLIEST_DATE.isoformat(), "max": "2200-12-31"}))
+        elif not date_in_range(day):
+            errors.append(FieldError(name, "out_of_range", {"min": EARLIEST_DATE.isoformat(),
+                                                            "max": LATEST_DATE.isoformat()}))
         else:
             values[name] = day
 
