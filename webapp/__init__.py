@@ -25,7 +25,10 @@ def create_app(config: Config | dict | None = None) -> Flask:
                 base.extra[key] = value
         base.finish()
         config = base
+    from webapp.json_codec import RequestJSONProvider
+
     app = Flask(__name__, instance_relative_config=False)
+    app.json = RequestJSONProvider(app)
     app.config.from_mapping(config.as_flask())
     app.config["RCS_CONFIG"] = config
     logging.basicConfig(level=logging.INFO)

@@ -17,6 +17,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from werkzeug.routing import IntegerConverter
 from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -113,7 +114,16 @@ def upgrade(url: str, revision: str = "head") -> None:
         command.upgrade(alembic_config(url), revision)
 
 
+class RowIdConverter(IntegerConverter):
+    """`<row_id:name>` in a URL: a row's id, no larger than the databases'
+    64-bit integers. Larger ones are a 404 rather than an overflow (a 500)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**63 - 1)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["row_id"] = RowIdConverter
     engine = make_engine(app.config["DATABASE_URL"], app.config["DB_POOL_SIZE"],
                          app.config["DB_MAX_OVERFLOW"])
     app.extensions["db_engine"] = engine

@@ -21,7 +21,8 @@ def _messages() -> dict[int, tuple[str, str]]:
 def render_error(code: int, title: str | None = None, message: str | None = None):
     default_title, default_message = _messages().get(code, _messages()[500])
     title, message = title or default_title, message or default_message
-    if request.path.startswith("/api/"):
+    # The APIs, and the chat widget's endpoint, read JSON, not a page.
+    if request.path.startswith(("/api/", "/chat/api/")):
         return jsonify({"errors": [{"field": None, "message": message}]}), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
@@ -29,6 +30,11 @@ def render_error(code: int, title: str | None = None, message: str | None = None
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_error):
+        if request.path.startswith("/chat/"):
+            # The widget shows this next to the message box, which keeps the text.
+            return render_error(400, _("Page expirée"),
+                                _("Cette page a expiré (la conversation s'arrête après un long moment sans "
+                                  "message). Copiez votre message si besoin, puis rechargez la page."))
         return render_error(400, _("Formulaire expiré"),
                             _("Le formulaire a expiré ou a été envoyé deux fois. "
                               "Revenez à la page précédente, rechargez-la puis envoyez-la à nouveau."))

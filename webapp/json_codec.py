@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from flask.json.provider import DefaultJSONProvider
 
 _OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
@@ -28,3 +29,14 @@ def dumps(value: Any) -> str:
 
 
 loads = orjson.loads
+
+
+class RequestJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with a body nested too deeply for the parser read as bad
+    JSON (a 400 naming the body) rather than a RecursionError (a 500)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc

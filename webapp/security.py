@@ -30,6 +30,16 @@ HEADERS = (
 PRODUCTION_HEADERS = HEADERS + (("Strict-Transport-Security", "max-age=31536000"),)
 
 
+def no_store(blueprint) -> None:
+    """Every answer of `blueprint` shows a household's own data (answers, a
+    conversation, a letter, a referral) or a staff page: no browser or proxy
+    cache keeps it, and Back asks the server again (with a fresh form token)."""
+    @blueprint.after_request
+    def _no_store(response):
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
 def init_app(app: Flask) -> None:
     headers = PRODUCTION_HEADERS if app.config.get("RCS_ENV") == "production" else HEADERS
 

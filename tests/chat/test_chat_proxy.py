@@ -230,3 +230,20 @@ def test_english_answers_mark_the_french_terms_they_quote(tmp_path):
     # The link's title too, never inside the tag.
     assert re.search(r'<a href="/infos/locataire/commandement-de-payer">[^<]*<span lang="fr">', english)
     assert '<span lang="fr">' not in french
+
+
+@pytest.mark.parametrize("body", ["[1]", '"x"', "5", '{"button": Infinity}', "[" * 50_000 + "]" * 50_000])
+def test_the_widget_endpoint_answers_any_json_with_a_400_not_a_500(tmp_path, body):
+    with FakeRasa(reply=[{"text": "Bonjour"}]) as rasa:
+        client = make_test_app(tmp_path, RASA_URL=rasa.url).test_client()
+        r = client.post("/chat/api/message", data=body, content_type="application/json")
+    assert r.status_code == 400
+    assert r.get_json()["errors"][0]["field"] == "message"
+
+
+def test_an_expired_token_on_the_widget_endpoint_is_json(tmp_path):
+    """The widget reads JSON: a CSRF failure as an HTML page left it guessing."""
+    client = make_test_app(tmp_path, WTF_CSRF_ENABLED=True).test_client()
+    r = client.post("/chat/api/message", json={"message": "bonjour"}, headers={"X-CSRFToken": "stale"})
+    assert r.status_code == 400 and r.is_json
+    assert r.get_json()["errors"][0]["message"]

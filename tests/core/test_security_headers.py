@@ -59,3 +59,14 @@ def test_hsts_only_in_production_and_a_view_s_own_header_is_kept(tmp_path):
         # Set by the view: kept, and not doubled (names compared without case).
         assert response.headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
         assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("url", ["/chat", "/questionnaire/locataire/situation", "/questionnaire/proprietaire/etape/1",
+                                 "/etre-recontacte"])
+def test_pages_holding_a_household_s_answers_are_never_cached(client, url):
+    """A shared computer's Back button or a proxy must not show them again; Back gets a fresh form token."""
+    assert client.get(url).headers.get("Cache-Control") == "no-store"
+
+
+def test_public_pages_stay_cacheable(client):
+    assert client.get("/infos/locataire/commandement-de-payer").headers.get("Cache-Control") != "no-store"

@@ -118,17 +118,21 @@ def test_audit_log_is_purged_after_its_retention(app):
         assert db.scalar(select(func.count(AuditEntry.id))) == 1
 
 
-def test_sent_emails_are_purged_and_pending_ones_kept(app):
+def test_sent_and_failed_emails_are_purged_and_pending_ones_kept(app):
+    """A failed e-mail holds the same address as a sent one: it goes too."""
     runner = app.test_cli_runner()
     with freeze_time(T0):
-        submit(app.test_client(), structures=("cdad-90", "fsl-90"))
+        submit(app.test_client(), structures=("cdad-90", "fsl-90"), contact_email="alex@example.org")
     with app.extensions["db_sessionmaker"]() as db:
-        first = db.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+        first, *rest = db.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
         first.status, first.sent_at = "sent", T0
+        failed = next(m for m in rest if m.to_address == "alex@example.org")
+        failed.status = "failed"
         db.commit()
+        pending_before = len(rest) - 1
     with freeze_time(datetime(2026, 3, 1, tzinfo=timezone.utc)):
-        assert "deleted 1 sent e-mails" in runner.invoke(args=["retention", "outbox"]).output
+        assert "deleted 2 sent or failed e-mails" in runner.invoke(args=["retention", "outbox"]).output
         result = runner.invoke(args=["retention", "all"])
         assert result.exit_code == 0 and "anonymised 0 cases" in result.output
     with app.extensions["db_sessionmaker"]() as db:
-        assert [m.status for m in db.scalars(select(OutboxMessage))] == ["pending"]
+        assert [m.status for m in db.scalars(select(OutboxMessage))] == ["pending"] * pending_before

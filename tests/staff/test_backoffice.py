@@ -277,3 +277,13 @@ def test_the_commune_filter_sorts_accented_names_among_the_others(app):
     names = re.findall(r'<option value="\d{5}"[^>]*>([^<]+)</option>', page)
     assert "Étueffont" in names and "Essert" in names and "Évette-Salbert" in names
     assert names.index("Essert") < names.index("Étueffont") < names.index("Évette-Salbert") < names.index("Faverois")
+
+
+def test_out_of_range_ids_and_dates_in_staff_urls_are_404s_and_ignored_filters(app):
+    """"Python int too large to convert to SQLite INTEGER" and a date_to of
+    9999-12-31 (whose next day overflows) were 500s."""
+    client = staff_client(app, "agent@cdad.example", "cdad-90")
+    assert client.get("/staff/demandes/99999999999999999999999").status_code == 404
+    assert client.get("/staff/demandes/0").status_code == 404
+    assert client.get("/staff/?date_to=9999-12-31").status_code == 200
+    assert client.get("/staff/export.csv?date_to=9999-12-31&date_from=0001-01-01").status_code == 200

@@ -211,3 +211,10 @@ def test_a_lease_date_known_to_the_month_or_year_never_picks_the_period(client, 
 def test_an_unknown_lease_date_precision_is_a_400_with_its_field(client):
     r = post(client, {"role": "tenant", "lease_date": "2023-07-01", "lease_date_precision": "week"})
     assert fields(r) == ["lease_date_precision"]
+
+
+def test_json_nested_too_deeply_is_a_400_naming_the_body(client):
+    """The standard parser raises RecursionError on such a body: a 500 before."""
+    r = client.post("/api/triage", data="[" * 50_000 + "]" * 50_000, content_type="application/json")
+    assert r.status_code == 400
+    assert r.get_json()["errors"][0]["field"] == "body"

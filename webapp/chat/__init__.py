@@ -6,7 +6,10 @@ the page works as a plain form without JavaScript and survives a reload.
 """
 from flask import Blueprint
 
+from webapp.security import no_store
+
 bp = Blueprint("chat", __name__, url_prefix="/chat")
+no_store(bp)   # the conversation; Back reloads the page with a fresh form token
 
 from webapp.chat import views  # noqa: E402,F401  (routes attach to bp)
 from webapp.chat import cli  # noqa: E402,F401  (`flask retention conversations`)

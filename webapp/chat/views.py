@@ -37,7 +37,9 @@ def _check(chat: dict, text: str) -> tuple[str | None, int]:
 def _incoming(chat: dict) -> tuple[str, str]:
     """(what the log shows, what Rasa receives) for this POST."""
     data = request.get_json(silent=True) if request.is_json else request.form
-    data = data or {}
+    if not hasattr(data, "get"):
+        # No JSON, or JSON that is not an object ([1], "x"): no message.
+        data = {}
     button = data.get("button")
     if button not in (None, ""):
         # The client names a button of the bot's last turn by its index: it
@@ -45,7 +47,7 @@ def _incoming(chat: dict) -> tuple[str, str]:
         buttons = conversation.last_buttons(chat)
         try:
             chosen = buttons[int(button)]
-        except (ValueError, IndexError, TypeError):
+        except (ValueError, IndexError, TypeError, OverflowError):   # OverflowError: Infinity
             return "", ""
         return chosen["title"], chosen["payload"]
     text = str(data.get("message") or "")

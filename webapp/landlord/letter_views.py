@@ -230,5 +230,4 @@ def _pdf_response(kind: str, letter: models.LetterText):
                               "Utilisez la version imprimable en attendant : vos textes sont conservés."))
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{FILENAMES[kind]}"'
-    response.headers["Cache-Control"] = "no-store"
     return response

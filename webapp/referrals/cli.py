@@ -58,9 +58,9 @@ def audit_command():
 
 @retention_cli.command("outbox")
 def outbox_purge_command():
-    """Delete sent e-mails older than OUTBOX_RETENTION_DAYS."""
+    """Delete sent e-mails older than OUTBOX_RETENTION_DAYS, and failed ones written that long ago."""
     count = retention.purge_outbox(_maker(), current_app.config["OUTBOX_RETENTION_DAYS"])
-    click.echo(f"deleted {count} sent e-mails")
+    click.echo(f"deleted {count} sent or failed e-mails")
 
 
 @retention_cli.command("all")

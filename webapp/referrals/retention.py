@@ -7,13 +7,14 @@
   request (service.erase_on_request) applies too, at once.
 - delete_drafts: consent given but never confirmed, older than DRAFT_RETENTION_HOURS.
 - purge_audit: audit entries older than AUDIT_RETENTION_MONTHS.
-- purge_outbox: sent e-mails older than OUTBOX_RETENTION_DAYS (they hold addresses).
+- purge_outbox: sent e-mails older than OUTBOX_RETENTION_DAYS (they hold addresses), and
+  e-mails that failed for good, that long after they were written.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from webapp.referrals.models import FINAL_STATUSES, Case, OutboxMessage, Referral, ReferralEvent, utcnow
@@ -101,7 +102,11 @@ def purge_audit(maker, months: int, now: datetime | None = None) -> int:
 def purge_outbox(maker, days: int, now: datetime | None = None) -> int:
     now = now or utcnow()
     with maker() as db:
-        count = db.execute(delete(OutboxMessage).where(OutboxMessage.status == "sent",
-                                                       OutboxMessage.sent_at < now - timedelta(days=days))).rowcount
+        cutoff = now - timedelta(days=days)
+        # A message that failed for good holds the same address; past the
+        # same age, retrying it (`flask outbox retry`) no longer serves anyone.
+        count = db.execute(delete(OutboxMessage).where(or_(
+            and_(OutboxMessage.status == "sent", OutboxMessage.sent_at < cutoff),
+            and_(OutboxMessage.status == "failed", OutboxMessage.created_at < cutoff)))).rowcount
         db.commit()
         return count

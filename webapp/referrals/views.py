@@ -27,6 +27,7 @@ from webapp.referrals.forms import ConfirmForm, ReferralForm
 from webapp.referrals.models import Case, utcnow
 from webapp.referrals.prefill import evaluate_request, session_request
 from webapp.referrals.summary import URGENCY_LABELS, deadline_rows, situation_rows
+from webapp.security import no_store
 
 from . import bp
 
@@ -42,11 +43,7 @@ SENT_KEPT = 10
 DUPLICATE_WINDOW = timedelta(hours=24)
 
 
-@bp.after_request
-def _no_store(response):
-    # The review and confirmation pages show the household's details: no cache may keep them.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+no_store(bp)
 
 
 def _lang() -> str:

@@ -99,7 +99,7 @@ def set_mailbox():
     return redirect(url_for("staff.accounts"))
 
 
-@bp.post("/comptes/<int:user_id>/desactiver")
+@bp.post("/comptes/<row_id:user_id>/desactiver")
 @auth.admin_required
 def disable(user_id: int):
     form = SimpleForm()
@@ -113,7 +113,7 @@ def disable(user_id: int):
     return redirect(url_for("staff.accounts"))
 
 
-@bp.post("/comptes/<int:user_id>/mot-de-passe")
+@bp.post("/comptes/<row_id:user_id>/mot-de-passe")
 @auth.admin_required
 def reset_password(user_id: int):
     """Give a colleague a temporary password; their sessions end and they must change it at sign-in."""

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from webapp.referrals.models import CLEARED_STATES, OPEN_STATUSES, STATUSES, Case, Referral, utcnow
 from webapp.referrals.reference import is_reference, normalise
-from webapp.triage.situation import STAGES
+from webapp.triage.situation import STAGES, date_in_range
 
 
 @dataclass
@@ -29,10 +29,13 @@ class Filters:
     @classmethod
     def from_args(cls, args) -> "Filters":
         def day(name):
+            # The engine's date range: a "9999-12-31" typed in the URL would
+            # overflow the day after it, which the query needs.
             try:
-                return dt.date.fromisoformat(args.get(name, ""))
+                value = dt.date.fromisoformat(args.get(name, ""))
             except ValueError:
                 return None
+            return value if date_in_range(value) else None
         status = args.get("status", "")
         stage = args.get("stage", "")
         reference = args.get("reference", "")

@@ -22,6 +22,7 @@ from webapp.staff.forms import (
 )
 from webapp.staff.inbox import Filters, inbox, is_overdue
 from webapp.staff.labels import EVENT_LABELS, OUTCOME_LABELS, REFUSAL_LABELS, STATUS_LABELS
+from webapp.security import no_store
 from webapp.staff.models import StaffUser
 from webapp.triage.situation import STAGES
 
@@ -33,11 +34,7 @@ PAGE_SIZE = 100
 PERSONAL_DATA_CSV = {"anonymised": "anonymisees_fin_de_conservation", "erased": "effacees_a_la_demande"}
 
 
-@bp.after_request
-def _no_store(response):
-    # Household data: never kept by the browser's or a proxy's cache.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+no_store(bp)
 
 
 @bp.context_processor
@@ -194,7 +191,7 @@ def _reorient_form(referral: Referral, formdata=None) -> ReorientForm:
     return form
 
 
-@bp.get("/demandes/<int:referral_id>")
+@bp.get("/demandes/<row_id:referral_id>")
 @auth.staff_required
 def referral_page(referral_id: int):
     referral = _own_referral(referral_id)
@@ -204,7 +201,7 @@ def referral_page(referral_id: int):
     return _page(referral)
 
 
-@bp.get("/demandes/<int:referral_id>/imprimer")
+@bp.get("/demandes/<row_id:referral_id>/imprimer")
 @auth.staff_required
 def print_page(referral_id: int):
     referral = _own_referral(referral_id)
@@ -218,7 +215,7 @@ def print_page(referral_id: int):
                            format_datetime=format_datetime)
 
 
-@bp.post("/demandes/<int:referral_id>/statut")
+@bp.post("/demandes/<row_id:referral_id>/statut")
 @auth.staff_required
 def change_status(referral_id: int):
     referral = _own_referral(referral_id)
@@ -238,7 +235,7 @@ def change_status(referral_id: int):
     return redirect(url_for("staff.referral_page", referral_id=referral.id))
 
 
-@bp.post("/demandes/<int:referral_id>/note")
+@bp.post("/demandes/<row_id:referral_id>/note")
 @auth.staff_required
 def add_note(referral_id: int):
     referral = _own_referral(referral_id)
@@ -259,7 +256,7 @@ def add_note(referral_id: int):
     return redirect(url_for("staff.referral_page", referral_id=referral.id))
 
 
-@bp.post("/demandes/<int:referral_id>/reorienter")
+@bp.post("/demandes/<row_id:referral_id>/reorienter")
 @auth.staff_required
 def reorient(referral_id: int):
     """Pass the request on to another structure, once the household has agreed to it."""
@@ -295,7 +292,7 @@ def reorient(referral_id: int):
     return redirect(url_for("staff.referral_page", referral_id=referral.id))
 
 
-@bp.post("/demandes/<int:referral_id>/effacer")
+@bp.post("/demandes/<row_id:referral_id>/effacer")
 @auth.staff_required
 def erase(referral_id: int):
     """Erase the household's data at its request (RGPD): the retention rule, applied now."""
@@ -320,7 +317,7 @@ def erase(referral_id: int):
     return redirect(url_for("staff.referral_page", referral_id=referral.id))
 
 
-@bp.post("/demandes/<int:referral_id>/coordonnees")
+@bp.post("/demandes/<row_id:referral_id>/coordonnees")
 @auth.staff_required
 def correct_contact(referral_id: int):
     """Correct the household's contact details at its request (RGPD art. 16), for every structure."""
