@@ -2,6 +2,7 @@
 from typing import Any, Dict, List, Mapping, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -20,15 +21,24 @@ def offer_handoff(dispatcher: CollectingDispatcher, lang: str, helpline_calls: M
 
 
 def consecutive_fallbacks(tracker: Tracker) -> int:
-    """How many of the latest user messages in a row were not understood."""
-    count = 0
+    """How many of the latest user messages in a row were not understood, this one included.
+
+    Called from the fallback action, so the latest message is a miss. An
+    earlier one was a miss when its intent was a fallback intent, or when
+    the fallback action answered it: a message understood but out of place
+    (an amount after the answer) reaches the action as Rasa's core fallback.
+    """
+    count, answered_by_fallback = 0, False
     for event in reversed(tracker.events):
-        if event.get("event") != "user":
+        kind = event.get("event")
+        if kind == "action" and event.get("name") == "action_handle_fallback":
+            answered_by_fallback = True
+        if kind != "user":
             continue
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent not in FALLBACK_INTENTS:
+        if count > 0 and intent not in FALLBACK_INTENTS and not answered_by_fallback:
             break
-        count += 1
+        count, answered_by_fallback = count + 1, False
     return count
 
 
@@ -57,7 +67,12 @@ class ActionHandleFallback(Action):
             offer_handoff(dispatcher, lang, calls(tracker, lang))
         else:
             dispatcher.utter_message(text=text("default", lang))
-        return []
+        # Then wait for the household. As Rasa's core fallback (a message no
+        # rule or story covers, e.g. an amount typed after the answer) nothing
+        # else would predict the listen: the action ran again and again until
+        # Rasa's circuit breaker, ten "I did not understand", and the
+        # conversation answered nothing after that.
+        return [FollowupAction("action_listen")]
 
 
 class ActionUrgentExpulsion(Action):

@@ -743,6 +743,31 @@ def test_second_fallback_in_a_row_offers_a_person():
     assert "Allô Prévention Expulsion" in messages[1]["text"]
 
 
+def test_the_fallback_then_listens_so_a_core_fallback_cannot_loop():
+    """An amount typed after the answer reaches the action as Rasa's core
+    fallback: without a listen it ran ten times, then the conversation died."""
+    _, events = run(ActionHandleFallback(), tracker("2000 euros", intent="donner_montant", active_loop=None))
+    assert events == [{"event": "followup", "name": "action_listen", "timestamp": None}]
+
+
+def test_a_second_miss_answered_by_the_core_fallback_offers_a_person():
+    """Understood words out of place count as misses when the fallback answered them."""
+    tr = tracker("ok", intent="affirmer", active_loop=None,
+                 events=[user_event("donner_montant"), {"event": "action", "name": "action_handle_fallback"},
+                         {"event": "action", "name": "action_listen"}, user_event("affirmer")])
+    messages, _ = run(ActionHandleFallback(), tr)
+    assert messages[1]["text"].startswith("Vous pouvez parler à une personne")
+
+
+def test_an_understood_message_between_two_misses_restarts_the_count():
+    tr = tracker("blabla", intent="nlu_fallback", active_loop=None,
+                 events=[user_event("nlu_fallback"), {"event": "action", "name": "action_handle_fallback"},
+                         user_event("saluer"), {"event": "action", "name": "utter_saluer"},
+                         user_event("nlu_fallback")])
+    messages, _ = run(ActionHandleFallback(), tr)
+    assert len(messages) == 1 and messages[0]["text"].startswith("Je n'ai pas compris.")
+
+
 def test_handoff_never_asks_for_contact_details():
     """The chat points to the referral form; it does not collect a phone number."""
     messages, _ = run(ActionOfferHandoff(), tracker(active_loop=None))

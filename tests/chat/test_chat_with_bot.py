@@ -87,6 +87,22 @@ def test_french_conversation_from_hello_to_orientation(chat_app, live_site):
         assert line.startswith("• ") and deadline["date"][:4] in line.split(" : ")[0]
 
 
+def test_words_out_of_place_after_the_answer_get_one_reply_and_the_chat_goes_on(chat_app):
+    """An amount typed after the answer: Rasa's core fallback used to run ten
+    times (ten "Je n'ai pas compris"), then the conversation answered nothing."""
+    client = chat_app.test_client()
+    say(client, "j'ai du retard de loyer")
+    say(client, "Belfort")
+    result, _sent = dont_know_to_the_result(client)
+    assert "Qui contacter" in result
+    response = client.post("/chat/api/message", json={"message": "2000 euros"})
+    assert response.status_code == 200
+    assert len(response.json["messages"]) - 1 <= 2
+    # The next message is answered, and the second miss in a row offers a person.
+    assert "parler à une personne" in say(client, "2000 euros")
+    assert say(client, "merci")
+
+
 def test_english_conversation_with_close_hearing_is_urgent(chat_app, live_site):
     """English page, hearing in 10 days: the urgent line comes first, in English."""
     client = chat_app.test_client()
