@@ -15,10 +15,25 @@ def fold(value: str) -> str:
     return " ".join(re.sub(r"[-'’_]", " ", plain).split())
 
 
+# A commune's name that is not where the home is: the département's name
+# ("j'habite dans le Territoire de Belfort a Beaucourt") and street names
+# ("rue de Belfort a Delle", "24 faubourg de Montbéliard").
+_NOT_THE_HOME = re.compile(
+    r"(?:\bterritoire\s+(?:de\s+|du\s+)?"
+    r"|\b(?:rue|avenue|av|bd|boulevard|faubourg|fbg|place|route|rte|chemin|allee|impasse|quai|square|cours|"
+    r"street|road)\.?\s+(?:de\s+la\s+|de\s+l\s*|de\s+|du\s+|des\s+|d\s*)?)$")
+
+
 def commune_entity(tracker: Tracker) -> Optional[str]:
+    """The first commune named as a place, not inside a département's or a street's name."""
+    message = tracker.latest_message.get("text") or ""
     for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == "commune" and entity.get("value"):
-            return str(entity["value"])
+        if entity.get("entity") != "commune" or not entity.get("value"):
+            continue
+        start = entity.get("start")
+        if isinstance(start, int) and _NOT_THE_HOME.search(fold(message[:start]) + " " if start else ""):
+            continue
+        return str(entity["value"])
     return None
 
 

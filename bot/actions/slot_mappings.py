@@ -9,7 +9,7 @@ from rasa_sdk.types import DomainDict
 from . import answers, dialogue, helplines
 from .amounts import parse_amount
 from .communes import resolve_commune_entity
-from .texts import lang_of
+from .texts import lang_of, text
 
 # Answers typed to an aid question that the NLU reads as a question on the same
 # topic ("je touche l'apl", "j'ai un dossier a la banque de france"): the form
@@ -57,7 +57,12 @@ class ValidateSlotMappings(ValidationAction):
                         domain: DomainDict) -> Dict[Text, Any]:
         if tracker.active_loop.get("name") or tracker.get_slot("commune"):
             return {}
-        return resolve_commune_entity(tracker)
+        found = resolve_commune_entity(tracker)
+        if found:
+            # Named in passing, never asked: say which commune was understood,
+            # since it decides the social-work site the answer names.
+            dispatcher.utter_message(text=text("commune_confirmed", lang_of(tracker), name=found["commune_name"]))
+        return found
 
     def extract_housing_benefit(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[Text, Any]:

@@ -80,6 +80,10 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "fr": "Le {date} est déjà passé : si l'audience a eu lieu, le juge a peut-être déjà rendu sa décision (le jugement). Je le note : à la fin, je vous dirai qui contacter vite, dont le CDAD (accès au droit). Pour en parler dès maintenant, appelez le point-justice {call_point_justice}.{numbers_page}",
         "en": "{date} has already passed: if the hearing took place, the judge may already have given a decision (the judgment). I am noting it: at the end I will tell you whom to contact quickly, the CDAD (access to law) among them. To talk about it now, call the point-justice {call_point_justice}.{numbers_page}",
     },
+    "commune_outside": {
+        "fr": "Ce service couvre seulement les communes du Territoire de Belfort (codes postaux en 90…). Si votre logement est dans un autre département, appelez le point-justice {call_point_justice}, qui vous met en relation avec le point-justice le plus proche, ou SOS Loyers impayés {call_sos_loyers}, qui vous oriente vers l'ADIL la plus proche.{numbers_page} Si le logement est bien dans le Territoire de Belfort, donnez son code postal, ou répondez « je ne sais pas ».",
+        "en": "This service covers only the communes of the Territoire de Belfort (postcodes 90…). If your home is in another département, call the point-justice {call_point_justice}, which puts you through to the nearest point-justice, or SOS Loyers impayés {call_sos_loyers}, which directs you to the nearest ADIL.{numbers_page} If the home is in the Territoire de Belfort, give its postcode, or answer “I don't know”.",
+    },
     "commune_not_found": {
         "fr": "Je ne trouve pas « {query} » parmi les communes du Territoire de Belfort. Vérifiez l'orthographe ou donnez le code postal (90…).",
         "en": "I cannot find “{query}” among the communes of the Territoire de Belfort. Check the spelling or give the postcode (90…).",

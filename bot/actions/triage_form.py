@@ -4,6 +4,7 @@ An answer it cannot read, or a date on the wrong side of today, is refused
 with a message saying why; the form then asks the same question again.
 """
 import datetime as dt
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -27,6 +28,20 @@ MAX_AMOUNT_EUR = 10_000_000
 def today() -> dt.date:
     """The day dates are read against; a seam for tests of "hier"."""
     return dt.date.today()
+
+
+def _outside_postcode(message: str) -> bool:
+    """A French postcode of another département in the message ("25200")."""
+    return any(not code.startswith("90") for code in re.findall(r"(?<!\d)\d{5}(?!\d)", message))
+
+
+def _said_just_before(tracker: Tracker, key: str, lang: str) -> bool:
+    """True when the bot's last words before this message began as the text `key` does."""
+    opening = text(key, lang).split("{", 1)[0]
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return (event.get("text") or "").startswith(opening)
+    return False
 
 
 class ValidateTriageForm(FormValidationAction):
@@ -99,7 +114,12 @@ class ValidateTriageForm(FormValidationAction):
             dispatcher.utter_message(text=text("commune_confirmed", lang, name=found[0]["name"]))
             return {"commune": found[0]["insee"], "commune_name": found[0]["name"]}
         if not found:
-            dispatcher.utter_message(text=text("commune_not_found", lang, query=query[:60]))
+            if _outside_postcode(self._text(tracker)) or _said_just_before(tracker, "commune_not_found", lang):
+                # A home elsewhere cannot be spelled into the list: say what
+                # this service covers, and who answers everywhere.
+                dispatcher.utter_message(text=say("commune_outside", lang, calls(tracker, lang)))
+            else:
+                dispatcher.utter_message(text=text("commune_not_found", lang, query=query[:60]))
             return {"commune": None}
         buttons = [
             {"title": f"{c['name']} ({', '.join(c.get('postcodes') or [])})",

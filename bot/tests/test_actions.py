@@ -11,6 +11,7 @@ from actions.amounts import parse_amount
 from actions.ask import (ActionAskDebtEur, ActionAskDebts, ActionAskHousingBenefit,
                          ActionAskLandlordKind, ActionAskPrivateSectorEmployee,
                          ActionAskResumedRent, ActionAskRole, ActionAskStage)
+from actions.communes import resolve_commune_entity
 from actions.dates import parse_date, parse_date_and_precision
 from actions.handoff import ActionHandleFallback, ActionOfferHandoff
 from actions.slot_mappings import ValidateSlotMappings
@@ -201,6 +202,47 @@ def test_form_resolves_commune_through_site(fake_site):
     # At the arrears stage the landlord's kind comes right after the commune.
     assert slot_events(events)["requested_slot"] == "landlord_kind"
     assert ("GET", "/api/communes", "belfort") in fake_site.requests
+
+
+def commune_entities(message, *names):
+    return [{"entity": "commune", "value": n, "start": message.lower().index(n.lower()),
+             "end": message.lower().index(n.lower()) + len(n)} for n in names]
+
+
+@pytest.mark.parametrize("message, names", [
+    ("j'habite dans le Territoire de Belfort a Delle", ("Belfort", "Delle")),
+    ("j'habite rue de Belfort a Delle", ("Belfort", "Delle")),
+    ("24 Faubourg de Belfort, Delle", ("Belfort", "Delle")),
+])
+def test_a_departement_or_street_named_after_a_commune_is_not_the_home(fake_site, message, names):
+    """"Rue de Belfort à Delle" sent the household to Belfort's social workers."""
+    tr = tracker(message, intent="donner_commune", requested_slot="commune",
+                 slots={"role": "tenant", "stage": "arrears"}, entities=commune_entities(message, *names))
+    _, events = run(ValidateTriageForm(), tr)
+    assert slot_events(events)["commune"] == "90033"
+
+
+def test_the_home_named_in_passing_skips_the_departement_s_name(fake_site):
+    message = "mon proprio a change les serrures, j'habite dans le Territoire de Belfort a Delle"
+    tr = tracker(message, intent="expulsion_illegale", active_loop=None,
+                 entities=commune_entities(message, "Belfort", "Delle"))
+    assert resolve_commune_entity(tr) == {"commune": "90033", "commune_name": "Delle"}
+    only_departement = "c'est dans le doubs, pas dans le territoire de belfort"
+    tr = tracker(only_departement, intent="donner_commune", active_loop=None,
+                 entities=commune_entities(only_departement, "belfort"))
+    assert resolve_commune_entity(tr) == {}
+
+
+@pytest.mark.parametrize("message, previous", [("25200", None), ("montbeliard", "Je ne trouve pas « besancon »")])
+def test_a_home_outside_the_departement_is_told_what_the_service_covers(fake_site, message, previous):
+    """A postcode of another département at once, or a second name not found: not "check the spelling" forever."""
+    events = [{"event": "bot", "text": previous + " parmi les communes…"}] if previous else []
+    tr = tracker(message, intent="donner_commune", requested_slot="commune",
+                 slots={"role": "tenant", "stage": "arrears"}, events=events)
+    messages, evs = run(ValidateTriageForm(), tr)
+    assert slot_events(evs)["commune"] is None
+    assert messages[0]["text"].startswith("Ce service couvre seulement les communes du Territoire de Belfort")
+    assert "SOS Loyers impayés" in messages[0]["text"]
 
 
 def test_form_offers_choice_when_postcode_is_shared(fake_site):
