@@ -92,6 +92,7 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "fr": "Plusieurs communes correspondent. Laquelle ?",
         "en": "Several communes match. Which one?",
     },
+    "date_passed": {"fr": "date passée", "en": "date passed"},
     "commune_confirmed": {
         "fr": "Commune : {name}.",
         "en": "Commune: {name}.",

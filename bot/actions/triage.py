@@ -83,7 +83,8 @@ def render_result(result: Dict[str, Any], lang: str, helpline_calls: Mapping[str
             # The date first, as on the questionnaire's page: a label is a
             # sentence of its own ("Dernier jour pour payer la dette : 2 mois
             # après…"), and a date after it was lost at the end.
-            lines.append(f"• {format_date(deadline.get('date'), lang)}{sep}"
+            passed = f" ({text('date_passed', lang)})" if deadline.get("passed") else ""
+            lines.append(f"• {format_date(deadline.get('date'), lang)}{passed}{sep}"
                          f"{deadline.get('label') or deadline.get('kind')}")
     steps = result.get("next_steps") or []
     if steps:

@@ -938,3 +938,17 @@ def test_submit_sends_the_lease_date_s_precision_with_it(fake_site, slot, sent):
     run(ActionSubmitTriage(), tr)
     assert fake_site.requests[-1][2] == dict({"lang": "fr", "role": "tenant", "stage": "commandement_de_payer"},
                                              **sent)
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("fr", "• 5 janvier 2024 (date passée) : Dernier jour pour payer"),
+    ("en", "• 5 January 2024 (date passed): Last day to pay"),
+])
+def test_a_deadline_gone_by_says_so_as_on_the_result_page(lang, line):
+    """The chat showed "27 octobre 2026 : Dernier jour pour payer" under a date already past."""
+    reply = render_result({"urgency": "normal", "deadlines": [
+        {"kind": "payment_deadline", "date": "2024-01-05", "passed": True,
+         "label": "Dernier jour pour payer" if lang == "fr" else "Last day to pay"},
+        {"kind": "hearing", "date": "2027-01-05", "passed": False, "label": "Audience"}]}, lang, {})
+    assert line in reply
+    assert "2027 (date" not in reply

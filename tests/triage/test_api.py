@@ -30,7 +30,7 @@ def test_tenant_commandement_answer(client):
     data = r.get_json()
     assert data["urgency"] == "high"
     assert {"cdad", "social_worker"} <= {o["kind"] for o in data["orientations"]}
-    assert data["deadlines"] == [{"kind": "payment_deadline", "date": "2026-03-14",
+    assert data["deadlines"] == [{"kind": "payment_deadline", "date": "2026-03-14", "passed": True,
                                   "label": data["deadlines"][0]["label"],
                                   "link": "/infos/locataire/commandement-de-payer"}]
     assert set(data) == {"urgency", "orientations", "deadlines", "next_steps", "sources"}
@@ -218,3 +218,16 @@ def test_json_nested_too_deeply_is_a_400_naming_the_body(client):
     r = client.post("/api/triage", data="[" * 50_000 + "]" * 50_000, content_type="application/json")
     assert r.status_code == 400
     assert r.get_json()["errors"][0]["field"] == "body"
+
+
+def test_a_payment_period_gone_by_is_marked_and_changes_the_advice(client):
+    """"Payez la dette avant la date limite" under a date already past (review):
+    the deadline says it has passed, and the step says what still helps."""
+    r = post(client, {"role": "tenant", "stage": "commandement_de_payer", "commandement_date": "2023-11-24",
+                      "lease_date": "2023-08-01", "today": TODAY})
+    data = r.get_json()
+    [pay] = data["deadlines"]
+    assert pay["date"] == "2024-01-05" and pay["passed"] is True
+    texts = [step["text"] for step in data["next_steps"]]
+    assert not any(t.startswith("Payez la dette avant la date limite") for t in texts)
+    assert any(t.startswith("Le délai pour payer est passé") and "3 ans" in t for t in texts)

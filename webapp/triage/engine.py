@@ -328,7 +328,15 @@ def _tenant_next_steps(b: _Builder, stage: str) -> None:
         b.step("tenant.keep_paying")
         b.step("tenant.write_to_landlord")
     elif stage == "commandement_de_payer":
-        b.step("tenant.pay_before_deadline")
+        if s.commandement_date is not None and dl.payment_deadline(
+                rules, s.commandement_date, s.lease_date, s.lease_date_precision) < s.today:
+            # "Pay before the deadline" once it has gone by: the landlord may
+            # now assign (brief §1.1 row 4); what still helps is the rent.
+            b.step("tenant.payment_period_over", max_payment_time=rules.format_duration(
+                rules.duration("payment_time_conditions", "max_payment_time"), b.lang))
+            b.cite("payment_time_conditions")
+        else:
+            b.step("tenant.pay_before_deadline")
         b.step("tenant.write_to_landlord")
     elif stage == "assignation" and s.hearing_passed:
         # "Go to the hearing" is wrong once its day has gone by: a decision
@@ -375,7 +383,9 @@ def deadline_list(situation: Situation, rules: Rules, lang: str, b: _Builder | N
     cutoff = rules.format_date(rules.lease_cutoff, lang)
 
     def add(kind: str, day: dt.date, label: str, *cite: str) -> None:
-        out.append((day, {"kind": kind, "date": day.isoformat(), "label": label,
+        # "passed": the one place that says a date has gone by, for the
+        # result page, the chat and the API's other users alike.
+        out.append((day, {"kind": kind, "date": day.isoformat(), "passed": day < situation.today, "label": label,
                           "link": rules.page("deadlines", situation.role, kind)}))
         if b is not None:
             b.cite(*cite)
