@@ -231,3 +231,20 @@ def test_a_payment_period_gone_by_is_marked_and_changes_the_advice(client):
     texts = [step["text"] for step in data["next_steps"]]
     assert not any(t.startswith("Payez la dette avant la date limite") for t in texts)
     assert any(t.startswith("Le délai pour payer est passé") and "3 ans" in t for t in texts)
+
+
+def test_the_truce_holds_even_where_the_judge_removed_the_two_months(client):
+    """The label said "no eviction before 1 April, unless the judge removed the 2 months":
+    removing them does not lift the truce (brief §1.1 rows 8 and 10)."""
+    data = post(client, {"role": "tenant", "stage": "commandement_de_quitter",
+                         "commandement_de_quitter_date": "2026-10-01", "today": "2026-11-24"}).get_json()
+    [eviction] = [d for d in data["deadlines"] if d["kind"] == "earliest_eviction"]
+    assert eviction["date"] == "2027-04-01"
+    assert "sauf si le juge" not in eviction["label"]
+    assert "la trêve protège le locataire" in eviction["label"]
+
+
+def test_after_the_judgment_the_social_worker_is_not_said_to_inform_the_judge(client):
+    data = post(client, {"role": "tenant", "stage": "jugement", "commune": "90010", "today": TODAY}).get_json()
+    [social] = [o for o in data["orientations"] if o["kind"] == "social_worker"]
+    assert "avant de décider" not in social["reason"] and "après le jugement" in social["reason"]

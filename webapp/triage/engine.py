@@ -228,7 +228,8 @@ def _tenant_orientations(b: _Builder, stage: str) -> None:
                      "commandement_de_quitter": ("jex_extra_time",)}[stage]
         passed = stage == "assignation" and s.hearing_passed
         b.orient("cdad", "cdad.assignation_hearing_passed" if passed else f"cdad.{stage}", cite=cdad_cite, **jex)
-        b.orient("social_worker", "social_worker.procedure", cite=charter)
+        b.orient("social_worker", "social_worker.after_judgment" if stage in AFTER_JUDGMENT
+                 else "social_worker.procedure", cite=charter)
         if stage in AFTER_JUDGMENT:
             b.orient("dalo", "dalo", cite=("dalo_threatened_eviction",))
 
