@@ -16,6 +16,7 @@ _FILLER = re.compile(
 )
 # A day of the month alone ("le 20"): dateparser keeps the current month even
 # when that puts the day on the wrong side of today.
+_TWO_DAYS = re.compile(r"\b(avant|apres|après)\s+(hier|demain)\b", re.IGNORECASE)
 _BARE_DAY = re.compile(r"^(?:le\s+|the\s+|on the\s+)?(\d{1,2})(?:er|st|nd|rd|th)?$", re.IGNORECASE)
 # A year written out: "2026", "12/03/26". Without one, the year is a guess.
 _EXPLICIT_YEAR = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
@@ -53,6 +54,8 @@ def parse_date_and_precision(text: str, today: dt.date,
         "RETURN_AS_TIMEZONE_AWARE": False,
     }
     cleaned = " ".join(text.strip().split())
+    # "avant hier" without its hyphen: dateparser found "hier" in it, a day late.
+    cleaned = _TWO_DAYS.sub(lambda m: m.group(1).lower() + "-" + m.group(2).lower(), cleaned)
     bare = _BARE_DAY.match(cleaned)
     if bare:
         return _nearest_day_of_month(int(bare.group(1)), today, prefer), "day"

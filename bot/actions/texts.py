@@ -93,6 +93,11 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "en": "Several communes match. Which one?",
     },
     "date_passed": {"fr": "date passée", "en": "date passed"},
+    "date_noted": {"fr": "Date notée : {date}.", "en": "Date noted: {date}."},
+    "date_needs_day": {
+        "fr": "Il me faut le jour exact : les délais se comptent à partir de lui. Il est écrit sur le papier (par exemple « 15/10 »). Si vous ne le trouvez pas, répondez « je ne sais pas ».",
+        "en": "I need the exact day: the time limits are counted from it. It is written on the paper (for example “15/10”). If you cannot find it, answer “I don't know”.",
+    },
     "commune_confirmed": {
         "fr": "Commune : {name}.",
         "en": "Commune: {name}.",

@@ -188,6 +188,16 @@ class ValidateTriageForm(FormValidationAction):
             # "en 2023" as "2023"), the API decides whether that is enough to
             # tell the payment period (triage.triage_request).
             return {slot: partial_iso(parsed, precision)}
+        if precision != "day":
+            # "fin octobre" for a judgment is not the 1st of October: the
+            # deadline counted from it would be up to a month early (an appeal
+            # still open said closed). The paper gives the day.
+            dispatcher.utter_message(text=text("date_needs_day", lang))
+            return {slot: None}
+        if not upcoming:
+            # Said back with its year: "le 15 décembre" in November is last
+            # December, which the household should see before the deadlines.
+            dispatcher.utter_message(text=text("date_noted", lang, date=shown))
         return {slot: parsed.isoformat()}
 
     def extract_lease_date(self, dispatcher, tracker, domain):

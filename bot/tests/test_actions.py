@@ -308,7 +308,28 @@ def test_form_accepts_today_for_a_past_event():
                  slots={"role": "tenant", "stage": "commandement_de_payer", "commune": "90010"})
     messages, events = run(ValidateTriageForm(), tr)
     assert slot_events(events)["commandement_date"] == "2026-11-23"
-    assert messages == []
+    assert [m["text"] for m in messages] == ["Date notée : 23 novembre 2026."]
+
+
+@pytest.mark.parametrize("answer, iso", [("le 15 decembre", "2025-12-15"), ("avant hier", "2026-11-21")])
+def test_a_past_date_is_said_back_with_its_year(answer, iso):
+    """"le 15 décembre" in November is last December: the household sees it
+    before the deadlines. "avant hier" without its hyphen was read as yesterday."""
+    tr = tracker(answer, requested_slot="judgment_served_date",
+                 slots={"role": "tenant", "stage": "jugement", "commune": "90010"})
+    messages, events = run(ValidateTriageForm(), tr)
+    assert slot_events(events)["judgment_served_date"] == iso
+    assert messages[0]["text"] == f"Date notée : {format_date(iso, 'fr')}."
+
+
+@pytest.mark.parametrize("answer", ["fin octobre", "en octobre", "octobre 2026"])
+def test_a_key_date_given_to_the_month_asks_for_the_day(answer):
+    """"fin octobre" was the 1st: an appeal still open until 1 December was said closed on 1 November."""
+    tr = tracker(answer, requested_slot="judgment_served_date",
+                 slots={"role": "tenant", "stage": "jugement", "commune": "90010"})
+    messages, events = run(ValidateTriageForm(), tr)
+    assert slot_events(events)["judgment_served_date"] is None
+    assert messages[0]["text"].startswith("Il me faut le jour exact")
 
 
 @pytest.mark.parametrize("answer,shown,iso", [
