@@ -52,7 +52,8 @@ _NEGATIVE = r"\b(non|nan|no|nope|none|aucune?|jamais|never|not|rien)\b|\bpas\b|\
 # --- housing benefit -------------------------------------------------------------
 _TO_LANDLORD = (r"\b(proprio|proprios|proprietaire|bailleur|landlord|owner|tiers payant|hlm|"
                 r"territoire habitat|office)\b")
-_TO_TENANT = r"\b(locataire|tenant|lui|il la touche|elle la touche|he gets|she gets)\b"
+_TO_TENANT = (r"\b(locataire|tenant|lui|il la touche|elle la touche|il les touche|elle les touche|il touche|"
+              r"elle touche|il recoit|elle recoit|he gets|she gets|he receives|she receives)\b")
 _TO_ME = (r"\b(moi|me|mon compte|my account|je la touche|je l'ai|je touche|je recois|"
           r"m'est versee?|i get|i receive|i'm paid|paid to me)\b")
 
@@ -62,11 +63,12 @@ def read_housing_benefit(text: str, role: Optional[str]) -> Optional[str]:
     t = fold(text)
     if role == "landlord":
         other, other_value, me_value = _TO_TENANT, "paid_to_tenant", "paid_to_landlord"
-        me = _TO_ME + r"|\bdirectement\b|\bdirectly\b"
     else:
         other, other_value, me_value = _TO_LANDLORD, "paid_to_landlord", "paid_to_tenant"
-        me = _TO_ME
-    to_other, to_me = _has(other, t), _has(me, t)
+    to_other = _has(other, t)
+    # A landlord's "directement" is "to me", unless the tenant is named as the
+    # one who gets it ("il touche les apl directement").
+    to_me = _has(_TO_ME, t) or (role == "landlord" and not to_other and _has(r"\b(directement|directly)\b", t))
     if to_other and to_me and not _has(_NEGATIVE, t):
         return None  # "moi et le proprio": ask again rather than guess
     if to_other:
@@ -136,6 +138,18 @@ _SOCIAL = r"\b(" + _SOCIAL_WORDS + r")\b"
 _PRIVATE = r"\b(" + _PRIVATE_WORDS + r")\b"
 _GENERIC = r"\b(" + _GENERIC_WORDS + r")\b"
 _NOT_BEFORE = r"\b(pas|non|not|no|ni)\s+(un |une |a |an |de |d'|du |en |chez )?(le |la |l')?"
+
+
+# A landlord speaking: "mon locataire", "je suis (le) bailleur". A tenant says
+# "mon bailleur", "mon proprio": those name the other side.
+_LANDLORD_SPEAKING = (r"\b(mon|ma|mes|notre|nos) locataires?\b|\bje suis (le |la |un |une )?"
+                      r"(bailleur|bailleresse|proprietaire|proprio)\b|\bmy tenants?\b"
+                      r"|\bi'?m (the |a )?landlord\b|\bi am (the |a )?landlord\b")
+
+
+def speaks_as_landlord(text: str) -> bool:
+    """True when the message is a landlord's own words about the tenancy."""
+    return _has(_LANDLORD_SPEAKING, fold(text))
 
 
 def read_landlord_kind(text: str) -> Optional[str]:
@@ -225,6 +239,12 @@ def read_household_size(text: str) -> Optional[int]:
                # "dans un appart" would add one.
                if m.group(1) not in _ARTICLES or t == m.group(1)
                or re.match(r"\s+(" + _RELATIVE_WORDS + "|" + _PEOPLE_WORDS + r")\b", t[m.end():])]
+    # "on est 2 avec mon mari": the number after "on est" is already the total;
+    # the people named after it are in it (it made 3).
+    stated = re.search(r"\b(?:on est|nous sommes|on vit a|we are|we're)\s+" + _NUMBER, t)
+    if stated:
+        size = int(stated.group(1)) if stated.group(1).isdigit() else _NUMBER_WORDS.get(stated.group(1))
+        return size if size is not None and 1 <= size <= MAX_HOUSEHOLD_SIZE else None
     alone, couple = _has(_ALONE, t), _has(_COUPLE, t)
     relatives = len([m for m in re.finditer(_RELATIVE, t)
                      if not re.search(_NUMBER + r"\s*$", t[:m.start()])])

@@ -124,6 +124,14 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "fr": "La procédure est engagée : il faut agir vite, mais vous avez encore des droits.",
         "en": "The procedure has started: you need to act quickly, but you still have rights.",
     },
+    "result_intro_normal_stage_unknown": {
+        "fr": "Voici qui contacter et ce que vous pouvez faire. Plus vous agissez tôt, plus il y a de solutions.",
+        "en": "Here is whom to contact and what you can do. The sooner you act, the more solutions there are.",
+    },
+    "result_intro_landlord": {
+        "fr": "Voici qui contacter et les démarches à faire. Pour un plan avec les dates de votre procédure, choisissez « Voir ma situation détaillée » : le questionnaire propriétaire vous demande où elle en est.",
+        "en": "Here is whom to contact and the steps to take. For a plan with your procedure's dates, choose “See my detailed situation”: the landlord questionnaire asks where it stands.",
+    },
     "result_intro_normal": {
         "fr": "Il n'y a pas encore de procédure : c'est le meilleur moment pour agir.",
         "en": "There is no procedure yet: this is the best time to act.",

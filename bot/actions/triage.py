@@ -37,6 +37,15 @@ def triage_request(tracker: Tracker, lang: str) -> Dict[str, Any]:
         if value in (None, "", dialogue.UNKNOWN):
             continue
         request[slot] = value
+    # Only the dates the current stage asks for: a household that said
+    # "commandement le 2 octobre", then "non, c'est une assignation", got a
+    # payment deadline beside its hearing (the questionnaire keeps one key
+    # date per stage too).
+    asked = set(dialogue.required_slots(tracker.get_slot("role"), tracker.get_slot("stage"),
+                                        tracker.current_slot_values()))
+    for slot in dialogue.DATE_SLOTS:
+        if slot not in asked:
+            request.pop(slot, None)
     # The API wants an integer; a JSON round trip may have made it 3.0.
     if isinstance(request.get("household_size"), float):
         request["household_size"] = int(request["household_size"])
@@ -65,11 +74,24 @@ def format_date(iso: str, lang: str) -> str:
     return f"{day.day} {month} {day.year}"
 
 
-def render_result(result: Dict[str, Any], lang: str, helpline_calls: Mapping[str, str]) -> str:
+def _intro_key(urgency: str, request: Optional[Mapping[str, Any]]) -> Optional[str]:
+    """Which opening sentence: "no procedure yet" only when the household said so."""
+    if urgency not in ("immediate", "high", "normal"):
+        return None
+    if request is not None and request.get("role") == "landlord":
+        # The chat asks a landlord no date: the questionnaire dates the plan.
+        return "result_intro_landlord" if urgency == "normal" else f"result_intro_{urgency}"
+    if urgency == "normal" and request is not None and request.get("stage") != "arrears":
+        return "result_intro_normal_stage_unknown"
+    return f"result_intro_{urgency}"
+
+
+def render_result(result: Dict[str, Any], lang: str, helpline_calls: Mapping[str, str],
+                  request: Optional[Mapping[str, Any]] = None) -> str:
     """One message: urgency first, then whom to contact, the dates, the steps."""
     urgency = result.get("urgency") or "normal"
-    lines: List[str] = [say(f"result_intro_{urgency}", lang, helpline_calls)
-                        if urgency in ("immediate", "high", "normal") else ""]
+    intro = _intro_key(urgency, request)
+    lines: List[str] = [say(intro, lang, helpline_calls) if intro else ""]
     orientations = result.get("orientations") or []
     if orientations:
         lines += ["", text("orientations_title", lang)]
@@ -162,7 +184,7 @@ class ActionSubmitTriage(Action):
         except WebappUnavailable:
             dispatcher.utter_message(text=say("api_unavailable", lang, helpline_calls))
             return []
-        dispatcher.utter_message(text=render_result(result, lang, helpline_calls),
+        dispatcher.utter_message(text=render_result(result, lang, helpline_calls, request),
                                  buttons=result_buttons(lang))
         # The page turns this into links; it also keeps the answers server-side
         # to pre-fill the referral form and the questionnaire's result page.

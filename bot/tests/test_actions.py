@@ -115,6 +115,20 @@ def test_amount_told_in_first_message_is_kept(fake_site):
     assert slot_events(events)["debt_eur"] == 2000.0
 
 
+@pytest.mark.parametrize("message, role", [
+    ("j'ai fait delivrer un commandement de payer a mon locataire", "landlord"),
+    ("je suis bailleur, le commissaire a delivre le commandement", "landlord"),
+    ("mon bailleur m'a envoye un commandement de payer", "tenant"),
+])
+def test_a_landlord_telling_of_the_commandement_is_not_taken_for_the_tenant(message, role):
+    """The stage intents set the role to tenant: a landlord then got the tenant's questions and answer."""
+    tr = tracker(message, intent="commandement_payer", active_loop=None, slots={"role": "tenant"},
+                 events=[{"event": "user", "text": message},
+                         {"event": "slot", "name": "role", "value": "tenant"}])
+    _, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["role"] == role
+
+
 # --- the form -------------------------------------------------------------------
 def required(slots):
     return asyncio.run(ValidateTriageForm().required_slots(
@@ -425,6 +439,8 @@ def test_income_not_understood_is_asked_again():
     ("je vis seule", 1), ("moi et mon mari", 2), ("2 adultes et 3 enfants", 5),
     ("seule avec un enfant", 2), ("me and my 2 kids", 3), ("we are 5", 5),
     ("j'ai un fils", 2), ("mon fils et moi", 2), ("family of 4", 4),
+    # The number after "on est" is the total: the people named after it are in it (it made 3 and 5).
+    ("on est 2 avec mon mari", 2), ("on est 3 avec mes 2 enfants", 3), ("we are 3 with my 2 kids", 3),
 ])
 def test_household_size_read_from_words(text, expected):
     _, slots = answer_form(text, "donner_taille_foyer", "household_size",
@@ -451,6 +467,8 @@ def test_household_size_unclear_is_asked_again(text):
     ("je touche pas d'apl", "nier", [], "tenant", "none"),
     ("oui elle m'est versee directement", "affirmer", [], "landlord", "paid_to_landlord"),
     ("c'est le locataire qui la recoit", "affirmer", [], "landlord", "paid_to_tenant"),
+    # The tenant named as the one who gets it: "directement" is his, not the landlord's.
+    ("il touche les apl directement", "affirmer", [], "landlord", "paid_to_tenant"),
     ("yes it's paid to me", "affirmer", [], "tenant", "paid_to_tenant"),
 ])
 def test_housing_benefit_answers(text, intent, entities, role, expected):
@@ -703,6 +721,19 @@ def test_submit_sends_known_answers_only_and_relays_result(fake_site):
     assert "• 1 décembre 2026 : Audience" in reply
     assert messages[1]["custom"]["answers"] == sent
     assert slot_events(events)["urgency"] == "immediate"
+
+
+def test_submit_sends_only_the_current_stage_s_dates(fake_site):
+    """A commandement date told before "non, c'est une assignation" made a payment
+    deadline appear beside the hearing (and in the referral sent to partners)."""
+    fake_site.triage_body = TRIAGE_ANSWER
+    tr = tracker("", intent="donner_date", active_loop=None, slots={
+        "role": "tenant", "stage": "assignation", "commune": "90010",
+        "commandement_date": "2026-10-02", "lease_date": "2024-01-10", "hearing_date": "2027-02-10"})
+    run(ActionSubmitTriage(), tr)
+    sent = fake_site.requests[-1][2]
+    assert sent["hearing_date"] == "2027-02-10"
+    assert "commandement_date" not in sent and "lease_date" not in sent
 
 
 def test_submit_sends_aid_answers_as_api_fields(fake_site):
@@ -973,3 +1004,13 @@ def test_a_deadline_gone_by_says_so_as_on_the_result_page(lang, line):
         {"kind": "hearing", "date": "2027-01-05", "passed": False, "label": "Audience"}]}, lang, {})
     assert line in reply
     assert "2027 (date" not in reply
+
+
+@pytest.mark.parametrize("request_, opening", [
+    ({"role": "tenant", "stage": "arrears"}, "Il n'y a pas encore de procédure"),
+    ({"role": "tenant"}, "Voici qui contacter et ce que vous pouvez faire."),
+    ({"role": "landlord", "stage": "assignation"}, "Voici qui contacter et les démarches à faire."),
+])
+def test_no_procedure_yet_is_said_only_when_the_household_said_so(request_, opening):
+    """A landlord with a hearing set, or a tenant who did not know the stage, was told "pas encore de procédure"."""
+    assert render_result({"urgency": "normal"}, "fr", {}, request_).startswith(opening)
