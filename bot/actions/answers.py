@@ -147,6 +147,15 @@ _LANDLORD_SPEAKING = (r"\b(mon|ma|mes|notre|nos) locataires?\b|\bje suis (le |la
                       r"|\bi'?m (the |a )?landlord\b|\bi am (the |a )?landlord\b")
 
 
+_COMMANDEMENT_DE_PAYER = (r"\bcommandement\b(?!\s+de\s+quitter)|\bcdt de payer\b|\border to pay\b"
+                          r"|\bdemand (for|to) pay(ment)?\b|\bcommandment to pay\b")
+
+
+def names_commandement_de_payer(text: str) -> bool:
+    """True when the message names the paper itself, not just "un papier"."""
+    return _has(_COMMANDEMENT_DE_PAYER, fold(text))
+
+
 def speaks_as_landlord(text: str) -> bool:
     """True when the message is a landlord's own words about the tenancy."""
     return _has(_LANDLORD_SPEAKING, fold(text))

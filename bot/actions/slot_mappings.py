@@ -103,6 +103,14 @@ class ValidateSlotMappings(ValidationAction):
 
     def validate_stage(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> Dict[Text, Any]:
+        # "un papier de l'huissier", "un courrier recommandé": some paper, not
+        # necessarily the commandement (a summons comes the same way, a formal
+        # notice by post), and its deadline would be told as the law's. The
+        # form then asks which paper, with buttons and "je ne sais pas".
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if value == "commandement_de_payer" and intent == "commandement_payer" and not \
+                answers.names_commandement_de_payer(tracker.latest_message.get("text") or ""):
+            value = value_before_this_message(tracker, "stage")
         return self._keep_while_answering(tracker, "stage", value)
 
     # --- helpers -----------------------------------------------------------------

@@ -129,6 +129,21 @@ def test_a_landlord_telling_of_the_commandement_is_not_taken_for_the_tenant(mess
     assert slot_events(events)["role"] == role
 
 
+@pytest.mark.parametrize("message, stage", [
+    ("j'ai reçu un courrier recommandé mais je comprends pas ce que c'est", None),
+    ("jai recu un papier de l'huissier je dois 2000e", None),
+    ("jai recu un commandement de payer", "commandement_de_payer"),
+    ("I got an order to pay from the bailiff", "commandement_de_payer"),
+])
+def test_some_paper_is_not_taken_for_a_commandement_de_payer(message, stage):
+    """An unnamed paper got the commandement's 6-week deadline; the form now asks which paper."""
+    tr = tracker(message, intent="commandement_payer", active_loop=None, slots={"stage": "commandement_de_payer"},
+                 events=[{"event": "user", "text": message},
+                         {"event": "slot", "name": "stage", "value": "commandement_de_payer"}])
+    _, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["stage"] == stage
+
+
 # --- the form -------------------------------------------------------------------
 def required(slots):
     return asyncio.run(ValidateTriageForm().required_slots(

@@ -66,7 +66,9 @@ def send(page, text, javascript):
 # housing benefit, job, other debts) that come after the debt; before a
 # hearing, the rent paid again comes between the debt and the income.
 CONVERSATIONS = {
-    "fr": (["bonjour", "jai recu un papier de l'huissier je dois 2000e", "Belfort", "le 3 octobre",
+    # "Un papier de l'huissier" could be a summons: the chat asks which paper.
+    "fr": (["bonjour", "jai recu un papier de l'huissier je dois 2000e", "un commandement de payer", "Belfort",
+            "le 3 octobre",
             "je sais pas", "1300 par mois", "3", "non", "non", "non"],
            "Qui contacter, dans cet ordre", "Vos dates"),
     "en": (["hello", "i received a court summons for unpaid rent", "Belfort", "in 10 days",
