@@ -16,6 +16,7 @@ from . import answers, dialogue
 from .amounts import parse_amount
 from .communes import candidates, commune_entity
 from .dates import parse_date_and_precision, parse_upcoming_date, partial_iso
+from .handoff import offer_handoff
 from .helplines import calls, say
 from .texts import lang_of, text
 from .triage import format_date
@@ -28,6 +29,32 @@ MAX_AMOUNT_EUR = 10_000_000
 def today() -> dt.date:
     """The day dates are read against; a seam for tests of "hier"."""
     return dt.date.today()
+
+
+# What the form says when it did not understand an answer: a second one in a
+# row for the same household offers a person (issue 5: "after two consecutive
+# fallbacks"), as the fallback action does outside the form.
+MISS_KEYS = ("not_understood_role", "not_understood_stage", "not_understood_date", "not_understood_amount",
+             "not_understood_choice", "not_understood_household_size", "not_understood_landlord_kind",
+             "commune_not_found", "commune_outside", "date_needs_day")
+
+
+def _is_miss(message: str, lang: str) -> bool:
+    return any(message.startswith(text(key, lang).split("{", 1)[0]) for key in MISS_KEYS)
+
+
+def _previous_turn_texts(tracker: Tracker) -> List[str]:
+    """What the bot said between the previous user message and this one."""
+    said: List[str] = []
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif event.get("event") == "bot" and users == 1:
+            said.append(event.get("text") or "")
+    return said
 
 
 def _outside_postcode(message: str) -> bool:
@@ -55,6 +82,19 @@ class ValidateTriageForm(FormValidationAction):
 
     def name(self) -> Text:
         return "validate_triage_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        events = await super().run(dispatcher, tracker, domain)
+        lang = lang_of(tracker)
+        if any(_is_miss(m.get("text") or "", lang) for m in dispatcher.messages):
+            previous = _previous_turn_texts(tracker)
+            handoff_opening = text("handoff", lang).split("\n", 1)[0]
+            if any(_is_miss(t, lang) for t in previous) and not any(t.startswith(handoff_opening) for t in previous):
+                # Two answers in a row not understood: a person may be what
+                # helps now; the question stays asked for whoever goes on.
+                offer_handoff(dispatcher, lang, calls(tracker, lang))
+        return events
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:

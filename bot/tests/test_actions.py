@@ -7,6 +7,7 @@ import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import triage_form as triage_form_module
+from actions.texts import text
 from actions.amounts import parse_amount
 from actions.ask import (ActionAskDebtEur, ActionAskDebts, ActionAskHousingBenefit,
                          ActionAskLandlordKind, ActionAskPrivateSectorEmployee,
@@ -1029,3 +1030,29 @@ def test_a_deadline_gone_by_says_so_as_on_the_result_page(lang, line):
 def test_no_procedure_yet_is_said_only_when_the_household_said_so(request_, opening):
     """A landlord with a hearing set, or a tenant who did not know the stage, was told "pas encore de procédure"."""
     assert render_result({"urgency": "normal"}, "fr", {}, request_).startswith(opening)
+
+
+def _miss_turn(previous_bot_texts, message="bof"):
+    events = [{"event": "user", "text": "avant"}] + [{"event": "bot", "text": t} for t in previous_bot_texts] \
+        + [{"event": "user", "text": message}]
+    return tracker(message, intent="nlu_fallback", requested_slot="judgment_served_date",
+                   slots={"role": "tenant", "stage": "jugement", "commune": "90010"}, events=events)
+
+
+def test_a_second_answer_in_a_row_not_understood_in_the_form_offers_a_person():
+    """Four misses in a row re-asked the lease date four times, and no person was offered."""
+    miss = text("not_understood_date", "fr")
+    messages, _ = run(ValidateTriageForm(), _miss_turn([miss, "Quel jour ?"]))
+    said = [m.get("text") or "" for m in messages]
+    assert said[0] == miss
+    assert any(t.startswith("Vous pouvez parler à une personne") for t in said)
+
+
+def test_a_first_miss_in_the_form_offers_no_person_yet_and_the_offer_is_not_repeated():
+    miss = text("not_understood_date", "fr")
+    first, _ = run(ValidateTriageForm(), _miss_turn(["Quel jour ?"]))
+    assert not any((m.get("text") or "").startswith("Vous pouvez parler") for m in first)
+    handoff = next(m["text"] for m in run(ValidateTriageForm(), _miss_turn([miss]))[0]
+                   if (m.get("text") or "").startswith("Vous pouvez"))
+    third, _ = run(ValidateTriageForm(), _miss_turn([miss, handoff]))
+    assert not any((m.get("text") or "").startswith("Vous pouvez parler") for m in third)
