@@ -147,6 +147,10 @@ def _orientation_lines(number: int, orientation: Dict[str, Any], lang: str) -> L
             lines.append(f"   {text('phone', lang)}{sep}{phone}")
         if not address and not phone:
             lines.append(f"   ({text('contacts_to_confirm', lang)})")
+        if not (address and phone) and structure.get("referral"):
+            # How to reach it meanwhile (the Département's address, the
+            # point-justice), as the result page says.
+            lines.append(f"   {structure['referral']}")
     return lines
 
 

@@ -1056,3 +1056,12 @@ def test_a_first_miss_in_the_form_offers_no_person_yet_and_the_offer_is_not_repe
                    if (m.get("text") or "").startswith("Vous pouvez"))
     third, _ = run(ValidateTriageForm(), _miss_turn([miss, handoff]))
     assert not any((m.get("text") or "").startswith("Vous pouvez parler") for m in third)
+
+
+def test_a_structure_without_contact_says_how_to_reach_it_meanwhile():
+    reply = render_result({"urgency": "normal", "orientations": [{
+        "kind": "social_worker", "reason": "Une assistante sociale vous aide.",
+        "structure": {"name": "ESD — antenne de Delle", "address": None, "phone": None,
+                      "referral": "En attendant, le Département peut vous indiquer votre Espace des solidarités."}}]},
+        "fr", {})
+    assert "   En attendant, le Département peut vous indiquer votre Espace des solidarités." in reply

@@ -345,3 +345,17 @@ def test_english_result_marks_its_french_source_titles(client):
 def test_french_result_has_no_language_marks(client):
     html = result_after_a_commandement(client)
     assert '<span lang="fr">' not in html
+
+
+def test_the_result_tells_how_to_reach_a_structure_not_the_staff_s_checklist(client):
+    """The FSL's "postal address of the service, current rules…" list is for staff;
+    the household reads how to reach the structure meanwhile (its referral)."""
+    walk(client, [("situation", {"stage": "commandement_de_payer"}), ("commune", {"commune": "90033"}),
+                  ("proprietaire", {"landlord_kind": "private"}), ("date", {"day": "2026-04-20"}),
+                  ("bail", {"day": "2024-01-10"}), ("dette", {"debt_eur": "1800"}),
+                  ("ressources", {"unknown": "y"}), ("aide-logement", {"housing_benefit": "none"}),
+                  ("emploi", {"private_sector_employee": "no"}), ("autres-dettes", {"debts": "none"})])
+    html = text(client.get(f"{BASE}/resultat"))
+    assert "Adresse postale du service" not in html
+    # Delle's antenna has no contact yet: the Département's address meanwhile.
+    assert "le Département (6 place de la Révolution-Française, Belfort) peut vous indiquer" in html
