@@ -139,11 +139,16 @@ def test_commandement_de_quitter_stage_respects_the_winter_truce(cql, earliest):
 
 def test_caf_step_follows_the_housing_benefit_answer():
     assert "caf_report" not in run(housing_benefit="none")[0]
-    assert "caf_report" not in run(housing_benefit="unknown")[0]
+    # "Je ne sais pas": the duty depends on it, so the plan says to find out (it dropped the step).
+    unknown = run(housing_benefit="unknown")[0]["caf_report"]
+    assert unknown["date"] is None and unknown["label"].startswith("Demandez à votre locataire s'il reçoit")
     constituted = run(housing_benefit="paid_to_landlord", debt=Decimal("1300"))[0]["caf_report"]
     assert constituted["date"] == TODAY.isoformat()          # 1300 ≥ 2 × 650
+    # Below 2 × rent and charges, paid to the landlord: net of the aid it may be reached already.
     not_yet = run(housing_benefit="paid_to_landlord", debt=Decimal("1299.99"))[0]["caf_report"]
-    assert not_yet["date"] is None
+    assert not_yet["date"] is None and "aide au logement déduite" in not_yet["label"]
+    to_tenant = run(housing_benefit="paid_to_tenant", debt=Decimal("1299.99"))[0]["caf_report"]
+    assert "déduite" not in to_tenant["label"]
 
 
 def test_no_guarantor_drops_the_guarantor_step():

@@ -360,3 +360,13 @@ def test_an_edited_letter_says_when_the_answers_changed_since(client):
     client.post(f"{PREFIX}/courriers/relance", data={**form, "action": "reset"})
     page = text_of(client.get(f"{PREFIX}/courriers/relance"))
     assert "Vous avez modifié vos réponses" not in page and "2 000,00 €" in page
+
+
+@freeze_time(TODAY)
+def test_a_guarantor_beside_rent_default_insurance_is_flagged(client):
+    """Art. 22-1 (brief §2.2): a caution cannot be asked on top of a GLI, students and apprentices apart."""
+    complete(client, has_gli="y", has_guarantor="y")
+    assert "sauf si le locataire est étudiant ou apprenti" in text_of(client.get(f"{PREFIX}/plan"))
+    client.post(f"{PREFIX}/recommencer")
+    complete(client, has_gli="y", has_guarantor=None)
+    assert "sauf si le locataire est étudiant ou apprenti" not in text_of(client.get(f"{PREFIX}/plan"))

@@ -196,9 +196,10 @@ def test_landlord_action_plan_is_dated_and_ordered():
     assert all(s["sources"] for k, s in plan.items() if k != "contact_tenant")
 
 
-def test_landlord_plan_keeps_unknown_dates_null_and_skips_caf_without_benefit():
+def test_landlord_plan_keeps_unknown_dates_null_and_asks_to_find_out_the_benefit():
     plan = {s["kind"]: s for s in run(role="landlord").action_plan}
-    assert "caf_report" not in plan
+    assert plan["caf_report"]["date"] is None and "Demandez à votre locataire" in plan["caf_report"]["label"]
+    assert "caf_report" not in {s["kind"] for s in run(role="landlord", housing_benefit="none").action_plan}
     assert plan["guarantor_notice"]["date"] is None and plan["payment_deadline"]["date"] is None
     plan = {s["kind"]: s for s in run(role="landlord", housing_benefit="paid_to_landlord",
                                         debt_eur=100.0, rent_eur=600.0).action_plan}

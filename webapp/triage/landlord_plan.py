@@ -46,13 +46,22 @@ def action_plan(situation: Situation, rules: Rules, lang: str) -> list[dict]:
         notice = rules.duration("visale", "notice_after_first_unpaid")
         step("visale_notice", None, "visale", period=fmt(notice, lang))
 
+    if s.housing_benefit is None:
+        # "Je ne sais pas": the duty depends on it, so the plan says to find out.
+        step("caf_report", None, "caf_report", "caf_report.unknown",
+             period=fmt(rules.duration("caf_report"), lang),
+             months_of_rent=rules.param("caf_report")["constituted_at_months_of_rent"])
     if s.housing_benefit in ("paid_to_tenant", "paid_to_landlord"):
         caf = rules.param("caf_report")
         months = caf["constituted_at_months_of_rent"]
+        # Reached on the rent and charges, the threshold is reached; below it, with
+        # the aid paid to the landlord, it may be reached net of the aid, an
+        # amount not asked: the step says how to count, not "not yet".
         constituted = s.debt_eur is not None and s.rent_eur is not None and s.rent_eur > 0 \
             and s.debt_eur >= months * s.rent_eur
-        step("caf_report", s.today if constituted else None, "caf_report",
-             "caf_report.constituted" if constituted else "caf_report",
+        key = "caf_report.constituted" if constituted else \
+            "caf_report.net_of_aid" if s.housing_benefit == "paid_to_landlord" else "caf_report"
+        step("caf_report", s.today if constituted else None, "caf_report", key,
              period=fmt(rules.duration("caf_report"), lang), months_of_rent=months)
 
     payment_deadline = None
