@@ -248,3 +248,13 @@ def test_after_the_judgment_the_social_worker_is_not_said_to_inform_the_judge(cl
     data = post(client, {"role": "tenant", "stage": "jugement", "commune": "90010", "today": TODAY}).get_json()
     [social] = [o for o in data["orientations"] if o["kind"] == "social_worker"]
     assert "avant de décider" not in social["reason"] and "après le jugement" in social["reason"]
+
+
+def test_an_eviction_possible_within_two_weeks_is_as_urgent_as_a_close_hearing(client):
+    """Eviction possible in 2 days read "high" while a hearing in 14 days read "immediate"."""
+    soon = post(client, {"role": "tenant", "stage": "commandement_de_quitter",
+                         "commandement_de_quitter_date": "2026-07-27", "today": "2026-09-25"}).get_json()
+    assert soon["urgency"] == "immediate"
+    later = post(client, {"role": "tenant", "stage": "commandement_de_quitter",
+                          "commandement_de_quitter_date": "2026-09-20", "today": "2026-09-25"}).get_json()
+    assert later["urgency"] == "high"

@@ -191,9 +191,15 @@ def urgency(situation: Situation, rules: Rules) -> str:
     stage = situation.stage or "arrears"
     if stage in ("expulsion_scheduled", "illegal_eviction"):
         return "immediate"
+    threshold = rules.param("hearing_immediate_threshold")["days"]
     if stage == "assignation" and situation.hearing_date is not None:
-        threshold = rules.param("hearing_immediate_threshold")["days"]
         if (situation.hearing_date - situation.today).days <= threshold:
+            return "immediate"
+    if stage == "commandement_de_quitter" and situation.commandement_de_quitter_date is not None:
+        # An eviction possible within the same days (or already) is as urgent
+        # as a hearing that close: it read "high" two days before.
+        earliest, _pushed = dl.earliest_eviction(rules, situation.commandement_de_quitter_date)
+        if (earliest - situation.today).days <= threshold:
             return "immediate"
     if stage in HIGH_STAGES:
         return "high"
@@ -230,7 +236,8 @@ def _tenant_orientations(b: _Builder, stage: str) -> None:
         b.orient("cdad", "cdad.assignation_hearing_passed" if passed else f"cdad.{stage}", cite=cdad_cite, **jex)
         b.orient("social_worker", "social_worker.after_judgment" if stage in AFTER_JUDGMENT
                  else "social_worker.procedure", cite=charter)
-        if stage in AFTER_JUDGMENT:
+        # The rule data says from which stages a household may file (R.441-14-1).
+        if stage in rules.param("dalo_threatened_eviction")["from_stages"]:
             b.orient("dalo", "dalo", cite=("dalo_threatened_eviction",))
 
     if stage != "illegal_eviction":
