@@ -63,8 +63,9 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from webapp.chat import bp as chat_bp; app.register_blueprint(chat_bp)
     # --- end of area blueprints ---
 
-    from webapp import layout
+    from webapp import layout, template_filters
     layout.init_app(app)
+    template_filters.init_app(app)
 
     from webapp.cli import register_cli
     register_cli(app)

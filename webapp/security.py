@@ -50,4 +50,9 @@ def init_app(app: Flask) -> None:
         # header was absent, which it nearly always is (every request pays this).
         present = {name.lower() for name, _value in response.headers}
         response.headers.extend([(name, value) for name, value in headers if name.lower() not in present])
+        if response.mimetype == "text/html":
+            # Every page speaks the language of the cookie or the browser: a
+            # shared cache must not give one visitor's language to the next.
+            response.vary.add("Accept-Language")
+            response.vary.add("Cookie")
         return response

@@ -70,3 +70,10 @@ def test_pages_holding_a_household_s_answers_are_never_cached(client, url):
 
 def test_public_pages_stay_cacheable(client):
     assert client.get("/infos/locataire/commandement-de-payer").headers.get("Cache-Control") != "no-store"
+
+
+@pytest.mark.parametrize("url", ["/", "/locataire", "/annuaire", "/recherche?q=loyer", "/page-qui-n-existe-pas"])
+def test_pages_say_they_vary_with_the_language_choice(client, url):
+    """The language comes from the cookie or Accept-Language: a shared cache must know."""
+    vary = client.get(url).headers.get("Vary", "")
+    assert "Accept-Language" in vary and "Cookie" in vary

@@ -58,7 +58,7 @@ def test_staff_edit_of_own_structure_shows_everywhere(app):
     assert "03 84 00 00 01" in after and 'href="tel:+33384000001"' in after
     assert "1 rue de l'Exemple, 90000 Belfort" in after and "Lundi 9 h – 12 h" in after
     assert "Coordonnées à confirmer" not in after
-    assert re.search(r"Mis à jour le \d\d/\d\d/\d{4} par la structure elle-même", after)
+    assert re.search(r"Mis à jour le (1er|\d{1,2}) \w+ \d{4} par la structure elle-même", after)
     assert "déclaré par la structure le" in after and "agent@cdad.example" not in after
 
     api = public.get("/api/structures/cdad-90").get_json()["structure"]

@@ -11,8 +11,8 @@ from webapp.directory import get_directory
 TEL = re.compile(r'href="(tel:[^"]*)"')
 
 
-def page(client, url):
-    response = client.get(url)
+def page(client, url, lang=None):
+    response = client.get(url, headers={"Accept-Language": lang} if lang else {})
     assert response.status_code == 200, url
     return response.get_data(as_text=True)
 
@@ -47,7 +47,10 @@ def test_structure_with_sourced_contacts_shows_them_with_their_source(client):
     assert 'href="tel:+33384367000"' in html and "03 84 36 70 00" in html
     assert 'href="mailto:th90@th90.fr"' in html
     assert "http://web.th90.fr/la-demande-de-logement/" in html
-    assert "23/11/2026" in html
+    # The site's one date format, in English too ("23 November 2026", not "23/11/2026").
+    assert "vérifié le 23 novembre 2026" in html
+    english = main_part(page(client, "/annuaire/territoire-habitat", lang="en"))
+    assert "checked on 23 November 2026" in english
 
 
 def test_social_work_site_page_says_the_sector_is_provisional(client):

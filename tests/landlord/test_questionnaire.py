@@ -370,3 +370,11 @@ def test_a_guarantor_beside_rent_default_insurance_is_flagged(client):
     client.post(f"{PREFIX}/recommencer")
     complete(client, has_gli="y", has_guarantor=None)
     assert "sauf si le locataire est étudiant ou apprenti" not in text_of(client.get(f"{PREFIX}/plan"))
+
+
+def test_the_error_summary_reads_label_then_message_without_a_double_colon(client, en_client):
+    """It read "Vous louez le logement en tant que : : Choisissez une réponse." and "as:: Choose"."""
+    french = text_of(client.post(f"{PREFIX}/etape/1", data={"action": "next"}))
+    assert "Vous louez le logement en tant que — Choisissez une réponse." in french
+    english = text_of(en_client.post(f"{PREFIX}/etape/1", data={"action": "next"}))
+    assert "::" not in english and " — Choose an answer." in english

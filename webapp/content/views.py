@@ -5,9 +5,9 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from flask import abort, current_app, make_response, render_template, request, url_for
-from flask_babel import force_locale, format_date, get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from webapp.content import bp, french_terms, get_content
 from webapp.content.placeholders import Wording, fill_html
@@ -61,21 +61,6 @@ def page(slug: str):
     response.vary.add("Cookie")
     response.add_etag()
     return response.make_conditional(request)
-
-
-@bp.app_template_filter("french_terms")
-def french_terms_filter(value) -> Markup:
-    """A text of the engine or the bot, escaped, with its French terms marked
-    on pages in another language (`{{ step.text|french_terms }}`)."""
-    return Markup(french_terms.mark_in(str(escape(value)), current_lang()))
-
-
-@bp.app_template_filter("long_date")
-def long_date(day) -> str:
-    """The site's one date format, as the engine writes it ("24 November 2026",
-    "1er décembre 2026"), not Babel's long English one ("November 24, 2026")."""
-    text = format_date(day, "d MMMM y")
-    return "1er" + text[1:] if day.day == 1 and current_lang() == "fr" else text
 
 
 def _page_cache(content_version: str, directory_version: str) -> dict:
