@@ -58,7 +58,13 @@ def update(lang: str = "en") -> Catalog:
     """Rebuild <lang>'s .po from the extracted msgids and the area files."""
     template = extract()
     known = area_translations()
-    catalog = Catalog(project="rester-chez-soi", locale=lang)
+    # A header of our own, not Babel's placeholder marked fuzzy: standard tools
+    # (`pybabel compile`) skip a fuzzy catalogue and the site would be French.
+    catalog = Catalog(project="rester-chez-soi", version="1", locale=lang, fuzzy=False,
+                      copyright_holder="Rester chez soi", msgid_bugs_address="",
+                      last_translator="Rester chez soi", language_team=f"Rester chez soi ({lang})",
+                      header_comment=f"# {lang} translations of Rester chez soi, built by tools/i18n.py "
+                                     f"from translations/areas/*.yaml.\n")
     for message in template:
         if not message.id:
             continue

@@ -35,3 +35,16 @@ def test_templates_follow_a_forced_locale_and_come_back(app):
         with force_locale("fr"):
             assert render_template_string(page) == "Aller au contenu"
         assert render_template_string(page) == "Skip to content"
+
+
+def test_the_english_catalogue_is_not_marked_fuzzy():
+    """Babel's placeholder header is fuzzy, and `pybabel compile` then skips the
+    whole catalogue (the site would be French): other languages will follow."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).resolve().parents[2] / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    assert not catalog.fuzzy
