@@ -66,7 +66,7 @@ TEXTS: Dict[str, Dict[str, str]] = {
     },
     "date_in_future.commandement_date": {
         "fr": "Le {date} n'est pas encore arrivé : la date d'un commandement de payer déjà reçu est passée. Vérifiez la date écrite sur le papier, ou répondez « je ne sais pas ».",
-        "en": "{date} has not come yet: an order to pay you have already received has a past date. Check the date written on the paper, or answer “I don't know”.",
+        "en": "{date} has not come yet: a formal demand for payment you have already received has a past date. Check the date written on the paper, or answer “I don't know”.",
     },
     "date_in_future.judgment_served_date": {
         "fr": "Le {date} n'est pas encore arrivé : donnez le jour où le jugement vous a été remis, qui est passé, ou répondez « je ne sais pas ».",
@@ -158,7 +158,7 @@ TEXTS: Dict[str, Dict[str, str]] = {
     },
     "default": {
         "fr": "Je n'ai pas compris. Je peux vous aider si vous avez des loyers impayés, un papier du commissaire de justice (huissier), une convocation au tribunal, un jugement d'expulsion, ou une question sur la trêve hivernale, l'APL ou le surendettement.",
-        "en": "I did not understand. I can help if you have rent arrears, a paper from the bailiff (commissaire de justice), a court summons, an eviction judgment, or a question about the winter truce, housing benefit or over-indebtedness.",
+        "en": "I did not understand. I can help if you have rent arrears, a paper from a court officer (commissaire de justice, the former huissier), a court summons, an eviction judgment, or a question about the winter truce, housing benefit or over-indebtedness.",
     },
     # The parts of a helpline's call clause (actions/helplines.py).
     "call_number": {"fr": "au {phone}", "en": "on {phone}"},
@@ -225,7 +225,7 @@ ASK: Dict[str, Dict[str, str]] = {
     },
     "commandement_date": {
         "fr": "Quel jour le commandement de payer vous a-t-il été remis ? (par exemple « le 3 octobre » ou « 15/09 »)",
-        "en": "On what day was the order to pay (commandement de payer) served on you? (for example “3 October” or “15/09”)",
+        "en": "On what day was the formal demand for payment (commandement de payer) served on you? (for example “3 October” or “15/09”)",
     },
     "hearing_date": {
         "fr": "Quelle est la date de l'audience écrite sur l'assignation ?",
@@ -233,7 +233,7 @@ ASK: Dict[str, Dict[str, str]] = {
     },
     "judgment_served_date": {
         "fr": "Quel jour le jugement vous a-t-il été remis (signifié) par le commissaire de justice ?",
-        "en": "On what day was the judgment served on you by the commissaire de justice (bailiff)?",
+        "en": "On what day was the judgment served on you by the court officer (commissaire de justice)?",
     },
     "commandement_de_quitter_date": {
         "fr": "Quel jour avez-vous reçu le commandement de quitter les lieux ?",
@@ -293,7 +293,7 @@ ASK_BUTTONS: Dict[str, List[Tuple[str, Dict[str, str]]]] = {
     ],
     "stage": [
         ('/choisir_etape{"stage": "arrears"}', {"fr": "Loyers en retard, pas encore de papier officiel", "en": "Rent arrears, no official paper yet"}),
-        ('/choisir_etape{"stage": "commandement_de_payer"}', {"fr": "Commandement de payer (commissaire de justice)", "en": "Order to pay (commandement de payer)"}),
+        ('/choisir_etape{"stage": "commandement_de_payer"}', {"fr": "Commandement de payer (commissaire de justice)", "en": "Formal demand for payment (commandement de payer)"}),
         ('/choisir_etape{"stage": "assignation"}', {"fr": "Assignation : convocation au tribunal", "en": "Court summons (assignation)"}),
         ('/choisir_etape{"stage": "jugement"}', {"fr": "Jugement d'expulsion", "en": "Eviction judgment"}),
         ('/choisir_etape{"stage": "commandement_de_quitter"}', {"fr": "Commandement de quitter les lieux", "en": "Order to leave (commandement de quitter les lieux)"}),
