@@ -247,3 +247,14 @@ def test_an_expired_token_on_the_widget_endpoint_is_json(tmp_path):
     r = client.post("/chat/api/message", json={"message": "bonjour"}, headers={"X-CSRFToken": "stale"})
     assert r.status_code == 400 and r.is_json
     assert r.get_json()["errors"][0]["message"]
+
+
+def test_after_a_language_switch_earlier_messages_keep_their_language(tmp_path):
+    """French answers shown on the English page are marked lang="fr" (RGAA 8.8), and not
+    given English-page French-term marks inside."""
+    with FakeRasa(reply=[{"text": "Vous avez reçu un commandement de payer."}]) as rasa:
+        client = make_test_app(tmp_path, RASA_URL=rasa.url).test_client()
+        client.post("/chat/api/message", json={"message": "bonjour"}, headers={"Accept-Language": "fr-FR"})
+        page = client.get("/chat", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<div class="chat-text" lang="fr"><p>Vous avez reçu un commandement de payer.</p></div>' in page
+    assert '<div class="chat-text" lang="fr"><p>bonjour</p></div>' in page

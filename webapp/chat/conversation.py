@@ -99,8 +99,12 @@ def last_buttons(chat: dict) -> list[dict]:
     return []
 
 
-def add_bot_messages(chat: dict, messages: list[dict]) -> list[dict]:
-    """Append Rasa's messages to the log; keep the triage answers server-side."""
+def add_bot_messages(chat: dict, messages: list[dict], lang: str) -> list[dict]:
+    """Append Rasa's messages to the log, in `lang`; keep the triage answers server-side.
+
+    Each entry keeps its language: after a switch, the earlier ones are shown
+    with theirs (lang="fr" on an English page), as a screen reader needs.
+    """
     added = []
     for message in messages:
         custom = message.get("custom")
@@ -110,7 +114,7 @@ def add_bot_messages(chat: dict, messages: list[dict]) -> list[dict]:
             links = [link for link in custom.get("links") or []
                      if isinstance(link, dict) and str(link.get("url", "")).startswith("/")]
             if links:
-                entry = {"who": "bot", "text": "", "buttons": [], "links": links}
+                entry = {"who": "bot", "text": "", "buttons": [], "links": links, "lang": lang}
                 chat["log"].append(entry)
                 added.append(entry)
             continue
@@ -118,7 +122,7 @@ def add_bot_messages(chat: dict, messages: list[dict]) -> list[dict]:
         buttons = [{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
                    for b in message.get("buttons") or [] if isinstance(b, dict)]
         if text or buttons:
-            entry = {"who": "bot", "text": text or "", "buttons": buttons, "links": []}
+            entry = {"who": "bot", "text": text or "", "buttons": buttons, "links": [], "lang": lang}
             chat["log"].append(entry)
             added.append(entry)
     return added

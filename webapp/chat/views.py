@@ -62,8 +62,9 @@ def _exchange(chat: dict, shown: str, sent: str) -> list[dict]:
         messages = send(chat["id"], chat["rasa"], sent, _lang())
     finally:
         conversation.save(chat)
-    chat["log"].append({"who": "user", "text": shown})
-    added = conversation.add_bot_messages(chat, messages)
+    lang = _lang()
+    chat["log"].append({"who": "user", "text": shown, "lang": lang})
+    added = conversation.add_bot_messages(chat, messages, lang)
     conversation.save(chat)
     return added
 
@@ -81,7 +82,7 @@ def chat_labels() -> dict[str, str]:
     labels = _LABELS.get(lang)
     if labels is None:
         labels = _LABELS[lang] = {"user": _("Vous :"), "bot": _("Assistant :"),
-                                  "buttons": _("Réponses proposées")}
+                                  "buttons": _("Réponses proposées"), "lang": lang}
     return labels
 
 
@@ -138,7 +139,7 @@ def api_message():
             "unavailable": True,
             "fallback_html": render_template("chat/_unavailable.html"),
         }, 503)
-    new_entries = [{"who": "user", "text": shown}] + added
+    new_entries = [{"who": "user", "text": shown, "lang": _lang()}] + added
     turn, labels = _turn_macros(), chat_labels()
     return _json({
         "messages": new_entries,
@@ -238,12 +239,12 @@ def _is_page(path: str, url_map) -> bool:
 
 
 @bp.app_template_filter("chat_text")
-def chat_text(value: str) -> Markup:
+def chat_text(value: str, lang: str | None = None) -> Markup:
     """The bot's text as HTML: escaped; phone numbers made callable (tel:
     links) and the site's pages it names made links; and its lists given
     their structure for screen readers: "• " lines a list, "1. " lines (with
     their indented lines) a numbered list, the rest paragraphs."""
-    return Markup(_blocks(value or "", current_app.url_map, _lang()))
+    return Markup(_blocks(value or "", current_app.url_map, lang or _lang()))
 
 
 # Where a list item of the bot's answers starts: "• " or "2. ".
