@@ -156,6 +156,17 @@ def names_commandement_de_payer(text: str) -> bool:
     return _has(_COMMANDEMENT_DE_PAYER, fold(text))
 
 
+# A phone number, an e-mail address, or a call back asked for in words.
+_CONTACT_DETAILS = (r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)"
+                    r"|[\w.+-]+@[\w-]+\.[\w.-]+"
+                    r"|\brappel+ez[\s-]?(?:moi|nous)\b|\bcall me back\b")
+
+
+def gives_contact_details(text: str) -> bool:
+    """True when a message holds a phone number or an e-mail, or asks to be called back."""
+    return _has(_CONTACT_DETAILS, fold(text))
+
+
 def speaks_as_landlord(text: str) -> bool:
     """True when the message is a landlord's own words about the tenancy."""
     return _has(_LANDLORD_SPEAKING, fold(text))

@@ -9,7 +9,7 @@ from rasa_sdk.types import DomainDict
 from . import answers, dialogue, helplines
 from .amounts import parse_amount
 from .communes import resolve_commune_entity
-from .texts import lang_of, text
+from .texts import REFERRAL_URL, lang_of, text
 
 # Answers typed to an aid question that the NLU reads as a question on the same
 # topic ("je touche l'apl", "j'ai un dossier a la banque de france"): the form
@@ -29,6 +29,13 @@ class ValidateSlotMappings(ValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         events = await super().run(dispatcher, tracker, domain)
+        if answers.gives_contact_details(tracker.latest_message.get("text") or ""):
+            # The chat never asks for them and passes them to no one: say so,
+            # and where a call back is asked for, with consent.
+            lang = lang_of(tracker)
+            dispatcher.utter_message(text=text("contact_details_not_here", lang))
+            dispatcher.utter_message(json_message={
+                "kind": "handoff", "links": [{"title": text("button_referral", lang), "url": REFERRAL_URL}]})
         # The helplines' call clauses, in this message's language: all four on
         # the first message (this runs before the prediction, so its replies
         # see them), then only one that differs: the page's language changed,

@@ -93,6 +93,10 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "en": "Several communes match. Which one?",
     },
     "date_passed": {"fr": "date passée", "en": "date passed"},
+    "contact_details_not_here": {
+        "fr": "N'écrivez pas ici votre numéro, votre adresse ou votre e-mail : cette conversation ne les transmet à personne. Pour être rappelé·e, choisissez « Être recontacté·e » : un formulaire vous les demande, avec votre accord.",
+        "en": "Do not write your number, address or e-mail here: this conversation passes them to no one. To be called back, choose “Be contacted”: a form asks for them, with your consent.",
+    },
     "date_noted": {"fr": "Date notée : {date}.", "en": "Date noted: {date}."},
     "date_needs_day": {
         "fr": "Il me faut le jour exact : les délais se comptent à partir de lui. Il est écrit sur le papier (par exemple « 15/10 »). Si vous ne le trouvez pas, répondez « je ne sais pas ».",

@@ -1065,3 +1065,20 @@ def test_a_structure_without_contact_says_how_to_reach_it_meanwhile():
                       "referral": "En attendant, le Département peut vous indiquer votre Espace des solidarités."}}]},
         "fr", {})
     assert "   En attendant, le Département peut vous indiquer votre Espace des solidarités." in reply
+
+
+@pytest.mark.parametrize("message, reminded", [
+    ("je m'appelle Jeanne Martin, 06 12 34 56 78, rappelez moi", True),
+    ("mon mail est jeanne.martin@example.org", True),
+    ("call me back please", True),
+    ("je dois 2000 euros depuis le 15/09/2026", False),
+    ("mon code postal est 90000", False),
+])
+def test_contact_details_typed_in_the_chat_get_a_reminder_and_the_form(message, reminded):
+    """The chat never asks for them; typed anyway, they were ignored without a word."""
+    tr = tracker(message, intent="nlu_fallback", active_loop=None)
+    messages, _ = run(ValidateSlotMappings(), tr)
+    said = [m for m in messages if (m.get("text") or "").startswith("N'écrivez pas ici votre numéro")]
+    assert bool(said) is reminded
+    if reminded:
+        assert any((m.get("custom") or {}).get("links", [{}])[0].get("url") == "/chat/suite/recontact" for m in messages)
