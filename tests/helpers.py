@@ -31,3 +31,10 @@ TENANT_ARREARS_ANSWERS = [
     ("emploi", {"private_sector_employee": "unknown"}),
     ("autres-dettes", {"debts": "unknown"}),
 ]
+
+
+def has_inline_script(html: str) -> bool:
+    """A <script> without src (the CSP forbids them; files such as keep-typed.js are fine)."""
+    import re
+
+    return re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) is not None
