@@ -129,8 +129,8 @@ def test_judgment_stage_dates_the_appeal_deadline_at_month_end():
 
 
 @pytest.mark.parametrize("cql, earliest", [
-    (dt.date(2026, 8, 31), "2026-10-31"),   # before the truce
-    (dt.date(2026, 9, 1), "2027-04-01"),    # would fall on 1 November: after the truce
+    (dt.date(2026, 8, 30), "2026-10-31"),   # the 2 months end on 30 October: the day after, before the truce
+    (dt.date(2026, 8, 31), "2027-04-01"),   # they end on 31 October: 1 November is in the truce
 ])
 def test_commandement_de_quitter_stage_respects_the_winter_truce(cql, earliest):
     steps, _ = run(stage="commandement_de_quitter", commandement_de_quitter_date=cql, today=dt.date(2026, 9, 2))

@@ -261,7 +261,7 @@ def test_english_questionnaire_and_result(client):
                   ("autres-dettes", {"debts": "none"})])
     html = text(client.get(f"{BASE}/resultat"))
     assert "Your situation and your next steps" in html
-    assert "You are here" in html and "Next deadline: 10 May 2026" in html
+    assert "You are here" in html and "Next deadline: 11 May 2026" in html  # the day after the 2 months
     assert "Earliest date an eviction can take place" in html
     assert "Who to contact, in this order" in html
     assert "Contact details to be confirmed." in html

@@ -59,16 +59,19 @@ def test_appeal_deadline_is_one_month_after_service(served, expected):
     assert dl.appeal_deadline(RULES, D(served)) == D(expected)
 
 
+# The eviction may take place once the 2 months have run out: the day after
+# their last day (CPCE L412-1, "à l'expiration du délai").
 @pytest.mark.parametrize("cql, expected, pushed", [
-    ("2025-06-15", "2025-08-15", False),
-    ("2025-08-31", "2025-10-31", False),   # last day before the truce
-    ("2025-09-01", "2026-04-01", True),    # lands on 1 November
+    ("2025-06-15", "2025-08-16", False),
+    ("2025-08-30", "2025-10-31", False),   # last day before the truce
+    ("2025-08-31", "2026-04-01", True),    # the 2 months end on 31 October: 1 November is in the truce
+    ("2025-09-01", "2026-04-01", True),
     ("2025-10-15", "2026-04-01", True),    # lands in December
     ("2025-12-31", "2026-04-01", True),    # 28 February, same winter
-    ("2026-01-31", "2026-04-01", True),    # 31 March, the truce's last day
-    ("2026-02-01", "2026-04-01", False),   # lands on 1 April itself
-    ("2026-02-02", "2026-04-02", False),
-    ("2023-12-31", "2024-04-01", True),    # 29 February of a leap year
+    ("2026-01-30", "2026-04-01", True),    # the 2 months end on 30 March: 31 March, the truce's last day
+    ("2026-01-31", "2026-04-01", False),   # the 2 months end on 31 March: 1 April itself
+    ("2026-02-01", "2026-04-02", False),
+    ("2023-12-31", "2024-04-01", True),    # 29 February of a leap year, then 1 March
 ])
 def test_earliest_eviction_is_pushed_out_of_the_winter_truce(cql, expected, pushed):
     assert dl.earliest_eviction(RULES, D(cql)) == (D(expected), pushed)
@@ -89,7 +92,7 @@ def test_deadlines_are_listed_earliest_first_without_weekend_shift():
                   commandement_de_quitter_date="2026-03-14", lease_date="2024-01-01")
     got = [(d["kind"], d["date"]) for d in deadline_list(s, RULES, "fr")]
     assert got == [("payment_deadline", "2025-07-19"), ("hearing", "2025-12-01"),
-                   ("appeal_deadline", "2026-02-10"), ("earliest_eviction", "2026-05-14")]
+                   ("appeal_deadline", "2026-02-10"), ("earliest_eviction", "2026-05-15")]
     assert D("2025-07-19").weekday() == 5  # a Saturday, kept as is
 
 

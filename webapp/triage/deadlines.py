@@ -98,8 +98,16 @@ def next_truce_start(rules: Rules, day: dt.date) -> dt.date:
 
 
 def earliest_eviction(rules: Rules, commandement_de_quitter_date: dt.date) -> tuple[dt.date, bool]:
-    """Earliest eviction date after the CQL, and whether the truce pushed it."""
-    day = add(commandement_de_quitter_date, rules.duration("wait_after_commandement_de_quitter"))
+    """Earliest eviction date after the CQL, and whether the truce pushed it.
+
+    The eviction may take place only once the 2 months have run out (CPCE
+    L412-1, "à l'expiration d'un délai de deux mois"): a period ends with its
+    last day, so the first possible day is the next one, as the assignation
+    after the payment period (landlord_plan). A CQL of 31 August ends its
+    period on 31 October: 1 November is in the truce, so 1 April.
+    """
+    day = add(commandement_de_quitter_date, rules.duration("wait_after_commandement_de_quitter")) \
+        + dt.timedelta(days=1)
     if in_winter_truce(rules, day):
         return truce_end_after(rules, day), True
     return day, False
