@@ -147,7 +147,8 @@ _LANDLORD_SPEAKING = (r"\b(mon|ma|mes|notre|nos) locataires?\b|\bje suis (le |la
                       r"|\bi'?m (the |a )?landlord\b|\bi am (the |a )?landlord\b")
 
 
-_COMMANDEMENT_DE_PAYER = (r"\bcommandement\b(?!\s+de\s+quitter)|\bcdt de payer\b|\border to pay\b"
+# The paper named, as people type it: "commandemant", "comandement", "commandemen".
+_COMMANDEMENT_DE_PAYER = (r"\bcomm?ande?m[ae]n\w*\b(?!\s+de\s+quitt)|\bcdt de pay|\border to pay\b"
                           r"|\bdemand (for|to) pay(ment)?\b|\bcommandment to pay\b")
 
 
@@ -167,9 +168,24 @@ def gives_contact_details(text: str) -> bool:
     return _has(_CONTACT_DETAILS, fold(text))
 
 
+# A tenant speaking: "je suis locataire", "mon proprio", "my landlord".
+_TENANT_SPEAKING = (r"\bje suis (le |la |un |une )?locataire\b|\b(mon|ma|notre) (proprio|proprietaire|bailleur|"
+                    r"bailleresse)\b|\bi'?m (the |a )?tenant\b|\bi am (the |a )?tenant\b"
+                    r"|\bmy landlord\b")
+
+
 def speaks_as_landlord(text: str) -> bool:
     """True when the message is a landlord's own words about the tenancy."""
     return _has(_LANDLORD_SPEAKING, fold(text))
+
+
+def role_said(text: str) -> Optional[str]:
+    """"tenant" or "landlord" when the words say who speaks (one side only); else None."""
+    t = fold(text)
+    tenant, landlord = _has(_TENANT_SPEAKING, t), _has(_LANDLORD_SPEAKING, t)
+    if tenant == landlord:
+        return None
+    return "tenant" if tenant else "landlord"
 
 
 def read_landlord_kind(text: str) -> Optional[str]:

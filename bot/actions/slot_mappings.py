@@ -102,10 +102,14 @@ class ValidateSlotMappings(ValidationAction):
     # entity that maps to the role or the stage; it must not change them.
     def validate_role(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                       domain: DomainDict) -> Dict[Text, Any]:
-        # The stage intents map to the tenant ("commandement de payer"); a
-        # landlord telling of the commandement served on the tenant is not one.
-        if value == "tenant" and answers.speaks_as_landlord(tracker.latest_message.get("text") or ""):
-            value = "landlord"
+        # The intents map to a role ("commandement de payer": the tenant;
+        # "loyers impayés" may read as the landlord's intent). Words that say
+        # who speaks win: "je suis locataire", "mon locataire".
+        # They also correct a role taken wrongly, even mid-questions ("mais non
+        # je suis le locataire").
+        said = answers.role_said(tracker.latest_message.get("text") or "")
+        if said is not None:
+            return {"role": said}
         return self._keep_while_answering(tracker, "role", value)
 
     def validate_stage(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,

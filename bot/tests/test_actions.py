@@ -135,6 +135,9 @@ def test_a_landlord_telling_of_the_commandement_is_not_taken_for_the_tenant(mess
     ("jai recu un papier de l'huissier je dois 2000e", None),
     ("jai recu un commandement de payer", "commandement_de_payer"),
     ("I got an order to pay from the bailiff", "commandement_de_payer"),
+    # Misspelled, still named (the first version of this check sent them to the paper question).
+    ("jai eu un commandemant de payé par huissier", "commandement_de_payer"),
+    ("comandement de payer", "commandement_de_payer"),
 ])
 def test_some_paper_is_not_taken_for_a_commandement_de_payer(message, stage):
     """An unnamed paper got the commandement's 6-week deadline; the form now asks which paper."""
@@ -544,14 +547,14 @@ def test_landlord_kind_unclear_is_asked_again(text):
 
 
 def test_landlord_kind_told_first_is_kept_and_not_taken_for_the_role():
-    """"je suis en hlm, mon proprio..." before the question: kept; "proprio" does not make a landlord."""
+    """"je suis en hlm, mon proprio..." before the question: kept; "mon proprio" makes a tenant, not a landlord."""
     tr = tracker("mon proprio c'est un hlm", intent="donner_bailleur", active_loop=None,
                  slots={"role": "landlord"}, entities=[{"entity": "role", "value": "landlord"}],
                  events=[{"event": "user", "parse_data": {"intent": {"name": "donner_bailleur"}}},
                          slot_event("role", "landlord")])
     _, events = run(ValidateSlotMappings(), tr)
     assert slot_events(events)["landlord_kind"] == "social"
-    assert slot_events(events)["role"] is None
+    assert slot_events(events)["role"] == "tenant"
     # The answer to the question itself is the form's to read.
     tr = tracker("hlm", intent="donner_bailleur", requested_slot="landlord_kind", slots=ARREARS)
     _, events = run(ValidateSlotMappings(), tr)
@@ -1082,3 +1085,19 @@ def test_contact_details_typed_in_the_chat_get_a_reminder_and_the_form(message, 
     assert bool(said) is reminded
     if reminded:
         assert any((m.get("custom") or {}).get("links", [{}])[0].get("url") == "/chat/suite/recontact" for m in messages)
+
+
+@pytest.mark.parametrize("message, intent, role", [
+    ("je suis locataire et je ne peux plus payer mon loyer", "bailleur_impaye", "tenant"),
+    ("mais non je suis le locataire moi", "choisir_role", "tenant"),
+    ("je suis bailleur, mon locataire ne paie plus", "loyer_impaye", "landlord"),
+])
+def test_words_saying_who_speaks_set_the_role_over_the_intent(message, intent, role):
+    """"je suis locataire et je ne peux plus payer" was read as the landlord's intent:
+    the tenant got the landlord's questions and plan, and could not correct it."""
+    wrong = "landlord" if role == "tenant" else "tenant"
+    tr = tracker(message, intent=intent, requested_slot="housing_benefit",
+                 slots={"role": wrong, "stage": "arrears", "commune": "90010"},
+                 events=[{"event": "user", "text": message}, {"event": "slot", "name": "role", "value": wrong}])
+    _, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["role"] == role
