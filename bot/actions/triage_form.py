@@ -57,18 +57,35 @@ def _previous_turn_texts(tracker: Tracker) -> List[str]:
     return said
 
 
+# A message that corrects what was just said: "non pardon, le 15 novembre".
+_CORRECTION = re.compile(r"^\W*(non\b|pardon|erreur|je me suis tromp|oups|je voulais dire|no\b|sorry|oops|i mean)",
+                         re.IGNORECASE)
+
+
+def _date_just_noted(tracker: Tracker) -> Optional[str]:
+    """The key date set in the previous turn (the one the bot has just said back), if any."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif (users == 1 and event.get("event") == "slot" and event.get("name") in dialogue.DATE_SLOTS
+              and event.get("name") != "lease_date" and event.get("value") not in (None, dialogue.UNKNOWN)):
+            return event["name"]
+    return None
+
+
 def _outside_postcode(message: str) -> bool:
     """A French postcode of another département in the message ("25200")."""
     return any(not code.startswith("90") for code in re.findall(r"(?<!\d)\d{5}(?!\d)", message))
 
 
 def _said_just_before(tracker: Tracker, key: str, lang: str) -> bool:
-    """True when the bot's last words before this message began as the text `key` does."""
+    """True when the bot's words of the previous turn hold the text `key` (the
+    question asked again comes after it, so it is not the last one)."""
     opening = text(key, lang).split("{", 1)[0]
-    for event in reversed(tracker.events):
-        if event.get("event") == "bot":
-            return (event.get("text") or "").startswith(opening)
-    return False
+    return any(said.startswith(opening) for said in _previous_turn_texts(tracker))
 
 
 class ValidateTriageForm(FormValidationAction):
@@ -204,17 +221,39 @@ class ValidateTriageForm(FormValidationAction):
             return {}
         if self._intent(tracker) in dialogue.DONT_KNOW:
             return {slot: dialogue.UNKNOWN}
+        # "non pardon, le 15 novembre" right after "Date notée : 15 décembre
+        # 2025." corrects that date; it is not the answer to the next question
+        # (it became the lease date, and the deadline said "passed").
+        target = slot
+        if _CORRECTION.match(self._text(tracker)):
+            noted = _date_just_noted(tracker)
+            if noted is not None and noted != slot:
+                target = noted
+        found = self._read_date(target, dispatcher, tracker)
+        if target != slot:
+            return dict(found, **{slot: None}) if found.get(target) is not None else {slot: None}
+        return found
+
+    def _read_date(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         lang, day = lang_of(tracker), today()
         upcoming = slot in dialogue.FUTURE_DATE_SLOTS
-        precision = "day"
         if upcoming:
             parsed = parse_upcoming_date(self._text(tracker), day)
+            # How much of it was given: "fin janvier" is no day for a hearing either.
+            precision = parse_date_and_precision(self._text(tracker), day, prefer="future")[1]
         else:
             parsed, precision = parse_date_and_precision(self._text(tracker), day, prefer="past")
         if parsed is None:
             dispatcher.utter_message(text=text("not_understood_date", lang))
             return {slot: None}
         shown = format_date(parsed.isoformat(), lang)
+        if slot != "lease_date" and precision != "day":
+            # "fin octobre" for a judgment is not the 1st of October: the
+            # deadline counted from it would be up to a month early (an appeal
+            # still open said closed); a hearing "fin janvier" is not New
+            # Year's Day. The paper gives the day.
+            dispatcher.utter_message(text=text("date_needs_day", lang))
+            return {slot: None}
         if upcoming and parsed < day:
             # Kept, not asked again: "je ne sais pas" after a refusal sent no
             # date, and the answer then said to go to a hearing already held.
@@ -228,16 +267,10 @@ class ValidateTriageForm(FormValidationAction):
             # "en 2023" as "2023"), the API decides whether that is enough to
             # tell the payment period (triage.triage_request).
             return {slot: partial_iso(parsed, precision)}
-        if precision != "day":
-            # "fin octobre" for a judgment is not the 1st of October: the
-            # deadline counted from it would be up to a month early (an appeal
-            # still open said closed). The paper gives the day.
-            dispatcher.utter_message(text=text("date_needs_day", lang))
-            return {slot: None}
-        if not upcoming:
-            # Said back with its year: "le 15 décembre" in November is last
-            # December, which the household should see before the deadlines.
-            dispatcher.utter_message(text=text("date_noted", lang, date=shown))
+        # Said back with its year: "le 15 décembre" in November is last
+        # December, "le 5 janvier" a hearing next January; the household sees
+        # it before the deadlines, and may correct it at once.
+        dispatcher.utter_message(text=text("date_noted", lang, date=shown))
         return {slot: parsed.isoformat()}
 
     def extract_lease_date(self, dispatcher, tracker, domain):

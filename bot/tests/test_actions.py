@@ -269,7 +269,9 @@ def test_the_home_named_in_passing_skips_the_departement_s_name(fake_site):
 @pytest.mark.parametrize("message, previous", [("25200", None), ("montbeliard", "Je ne trouve pas « besancon »")])
 def test_a_home_outside_the_departement_is_told_what_the_service_covers(fake_site, message, previous):
     """A postcode of another département at once, or a second name not found: not "check the spelling" forever."""
-    events = [{"event": "bot", "text": previous + " parmi les communes…"}] if previous else []
+    events = ([{"event": "user", "text": "besancon"}, {"event": "bot", "text": previous + " parmi les communes…"},
+               {"event": "bot", "text": "Dans quelle commune du Territoire de Belfort est le logement ?"}]
+              if previous else []) + [{"event": "user", "text": message}]
     tr = tracker(message, intent="donner_commune", requested_slot="commune",
                  slots={"role": "tenant", "stage": "arrears"}, events=events)
     messages, evs = run(ValidateTriageForm(), tr)
@@ -403,7 +405,34 @@ def test_form_accepts_a_hearing_today_or_ahead(answer, expected):
                  slots={"role": "tenant", "stage": "assignation", "commune": "90010"})
     messages, events = run(ValidateTriageForm(), tr)
     assert slot_events(events)["hearing_date"] == expected
-    assert messages == []
+    # Said back with its year, as the past dates are.
+    assert [m["text"] for m in messages] == [f"Date notée : {format_date(expected, 'fr')}."]
+
+
+@pytest.mark.parametrize("answer", ["fin janvier", "en janvier", "end of January"])
+def test_a_hearing_given_to_the_month_asks_for_the_day(answer):
+    """"fin janvier" was the 1st of January: "Audience : allez-y" on New Year's Day."""
+    tr = tracker(answer, requested_slot="hearing_date",
+                 slots={"role": "tenant", "stage": "assignation", "commune": "90010"})
+    messages, events = run(ValidateTriageForm(), tr)
+    assert slot_events(events)["hearing_date"] is None
+    assert messages[0]["text"].startswith("Il me faut le jour exact")
+
+
+def test_a_correction_right_after_a_date_was_said_back_corrects_it():
+    """"non pardon, le 15 novembre" after "Date notée : 15 décembre 2025." became the lease date."""
+    events = [{"event": "user", "text": "le 15 decembre"},
+              {"event": "slot", "name": "commandement_date", "value": "2025-12-15"},
+              {"event": "bot", "text": "Date notée : 15 décembre 2025."},
+              {"event": "slot", "name": "requested_slot", "value": "lease_date"},
+              {"event": "user", "text": "non pardon, le 15 novembre"}]
+    tr = tracker("non pardon, le 15 novembre", requested_slot="lease_date", events=events,
+                 slots={"role": "tenant", "stage": "commandement_de_payer", "commune": "90010",
+                        "commandement_date": "2025-12-15"})
+    messages, evs = run(ValidateTriageForm(), tr)
+    slots = slot_events(evs)
+    assert slots["commandement_date"] == "2026-11-15" and slots["lease_date"] is None
+    assert messages[0]["text"] == "Date notée : 15 novembre 2026."
 
 
 def test_hearing_date_accepts_dont_know():
