@@ -24,17 +24,27 @@ _NOT_THE_HOME = re.compile(
     r"street|road)\.?\s+(?:de\s+la\s+|de\s+l\s*|de\s+|du\s+|des\s+|d\s*)?)$")
 
 
+# Where the household lives, said just before a commune: "j'habite à", "je vis à".
+_HOME = re.compile(r"\b(?:habite|habitons|vis|vit|vivons|loge|logement|appartement|appart|maison|live|living|home)"
+                   r"\b(?:\s+\w+){0,3}\s*$")
+
+
 def commune_entity(tracker: Tracker) -> Optional[str]:
-    """The first commune named as a place, not inside a département's or a street's name."""
+    """The commune named as the home: the one after "j'habite" when two are named
+    ("je travaille à Belfort mais j'habite à Offemont"), else the first; never
+    one inside a département's or a street's name."""
     message = tracker.latest_message.get("text") or ""
+    places = []
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") != "commune" or not entity.get("value"):
             continue
         start = entity.get("start")
-        if isinstance(start, int) and _NOT_THE_HOME.search(fold(message[:start]) + " " if start else ""):
+        before = fold(message[:start]) if isinstance(start, int) and start else ""
+        if before and _NOT_THE_HOME.search(before + " "):
             continue
-        return str(entity["value"])
-    return None
+        places.append((bool(before) and _HOME.search(before) is not None, str(entity["value"])))
+    home = [value for is_home, value in places if is_home]
+    return (home or [value for _, value in places] or [None])[0]
 
 
 def candidates(query: str, api: Optional[WebappApi] = None) -> List[Dict[str, Any]]:

@@ -79,8 +79,10 @@ def _intro_key(urgency: str, request: Optional[Mapping[str, Any]]) -> Optional[s
     if urgency not in ("immediate", "high", "normal"):
         return None
     if request is not None and request.get("role") == "landlord":
-        # The chat asks a landlord no date: the questionnaire dates the plan.
-        return "result_intro_landlord" if urgency == "normal" else f"result_intro_{urgency}"
+        # The others speak to a tenant ("vous avez encore des droits", the
+        # tenants' helpline). The chat asks a landlord no date: the
+        # questionnaire dates the plan.
+        return "result_intro_landlord"
     if urgency == "normal" and request is not None and request.get("stage") != "arrears":
         return "result_intro_normal_stage_unknown"
     return f"result_intro_{urgency}"

@@ -1130,3 +1130,18 @@ def test_words_saying_who_speaks_set_the_role_over_the_intent(message, intent, r
                  events=[{"event": "user", "text": message}, {"event": "slot", "name": "role", "value": wrong}])
     _, events = run(ValidateSlotMappings(), tr)
     assert slot_events(events)["role"] == role
+
+
+def test_of_two_communes_the_one_lived_in_is_the_home(fake_site):
+    """"je travaille a Belfort mais j'habite a Offemont" gave "Commune : Belfort."."""
+    message = "je travaille a Belfort mais j'habite a Offemont"
+    tr = tracker(message, intent="loyer_impaye", active_loop=None,
+                 entities=commune_entities(message, "Belfort", "Offemont"))
+    assert resolve_commune_entity(tr) == {"commune": "90075", "commune_name": "Offemont"}
+
+
+@pytest.mark.parametrize("urgency", ["high", "immediate"])
+def test_a_landlord_s_answer_never_opens_with_the_tenant_s_words(urgency):
+    reply = render_result({"urgency": urgency}, "fr", {}, {"role": "landlord", "stage": "commandement_de_payer"})
+    assert reply.startswith("Voici qui contacter et les démarches à faire.")
+    assert "vous avez encore des droits" not in reply
