@@ -287,3 +287,14 @@ def test_out_of_range_ids_and_dates_in_staff_urls_are_404s_and_ignored_filters(a
     assert client.get("/staff/demandes/0").status_code == 404
     assert client.get("/staff/?date_to=9999-12-31").status_code == 200
     assert client.get("/staff/export.csv?date_to=9999-12-31&date_from=0001-01-01").status_code == 200
+
+
+def test_a_deadline_gone_by_since_the_request_says_so_to_staff(app):
+    """Staff read a request days later: a date passed by then is marked (re-check: it was not)."""
+    household = app.test_client()
+    set_triage_request(household, dict(TENANT_REQUEST, stage="commandement_de_payer", hearing_date=None))
+    reference = submit(household, structures=("cdad-90",))
+    cdad = staff_client(app, "agent@cdad.example", "cdad-90")
+    page = cdad.get(f"/staff/demandes/{referral_ids(app, reference)['cdad-90']}").get_data(as_text=True)
+    # The commandement of 10 January 2026 on a 2024 lease: 6 weeks, 21 February 2026, gone by.
+    assert re.search(r'<time datetime="2026-02-21">[^<]+</time> \(date passée\)', page)

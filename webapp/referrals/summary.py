@@ -116,11 +116,16 @@ def situation_rows(request: dict | None) -> list[tuple[str, str]]:
     return [(label, str(value)) for label, value in rows if value]
 
 
-def deadline_rows(deadlines: list[dict] | None) -> list[tuple[str, str, str]]:
-    """(iso date, long date, label) for each computed deadline, earliest first."""
+def deadline_rows(deadlines: list[dict] | None) -> list[tuple[str, str, str, bool]]:
+    """(iso date, long date, label, gone by) for each computed deadline, earliest first.
+
+    "Gone by" is judged on the day the page is read: staff open a request
+    days after it was sent, and a date passed since then must say so.
+    """
+    today = (current_app.config.get("TRIAGE_TODAY") or dt.date.today()).isoformat()
     out = []
     for item in deadlines or []:
         shown = _date(item.get("date"))
         if shown:
-            out.append((item["date"], shown, item.get("label", "")))
+            out.append((item["date"], shown, item.get("label", ""), item["date"] < today))
     return out
