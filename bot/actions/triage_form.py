@@ -43,18 +43,23 @@ def _is_miss(message: str, lang: str) -> bool:
     return any(message.startswith(text(key, lang).split("{", 1)[0]) for key in MISS_KEYS)
 
 
-def _previous_turn_texts(tracker: Tracker) -> List[str]:
-    """What the bot said between the previous user message and this one."""
-    said: List[str] = []
+def _previous_turn(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The events between the previous user message and this one, latest first."""
+    events: List[Dict[Text, Any]] = []
     users = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             users += 1
             if users == 2:
                 break
-        elif event.get("event") == "bot" and users == 1:
-            said.append(event.get("text") or "")
-    return said
+        elif users == 1:
+            events.append(event)
+    return events
+
+
+def _previous_turn_texts(tracker: Tracker) -> List[str]:
+    """What the bot said between the previous user message and this one."""
+    return [event.get("text") or "" for event in _previous_turn(tracker) if event.get("event") == "bot"]
 
 
 # A message that corrects what was just said: "non pardon, le 15 novembre".
@@ -64,14 +69,9 @@ _CORRECTION = re.compile(r"^\W*(non\b|pardon|erreur|je me suis tromp|oups|je vou
 
 def _date_just_noted(tracker: Tracker) -> Optional[str]:
     """The key date set in the previous turn (the one the bot has just said back), if any."""
-    users = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users += 1
-            if users == 2:
-                break
-        elif (users == 1 and event.get("event") == "slot" and event.get("name") in dialogue.DATE_SLOTS
-              and event.get("name") != "lease_date" and event.get("value") not in (None, dialogue.UNKNOWN)):
+    for event in _previous_turn(tracker):
+        if (event.get("event") == "slot" and event.get("name") in dialogue.DATE_SLOTS
+                and event.get("name") != "lease_date" and event.get("value") not in (None, dialogue.UNKNOWN)):
             return event["name"]
     return None
 
