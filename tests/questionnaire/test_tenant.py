@@ -100,7 +100,7 @@ def test_payment_deadline_uses_the_lease_date_given(client):
     assert "bail signé avant le 29 juillet 2023" in html
     # Income above the 2020 scale: the FSL is still named, with the scale's age said.
     assert "Fonds de solidarité pour le logement (FSL)</h3>" in html
-    assert "au-dessus du barème indicatif connu" in html
+    assert "dépassent un ancien barème" in html
 
 
 def test_irrelevant_questions_are_skipped_for_an_illegal_eviction(client):
@@ -174,7 +174,7 @@ def test_a_hearing_date_may_be_in_the_future_and_makes_it_urgent(client):
     html = text(client.get(f"{BASE}/resultat"))
     assert "Urgent : agissez aujourd'hui." in html     # hearing 8 days away
     assert "12 mai 2026" in html
-    assert "reprenez avant l'audience" in html
+    assert "payez de nouveau tout le loyer de chaque mois" in html
     assert "Banque de France (surendettement)" in html
 
 
