@@ -174,11 +174,6 @@ _TENANT_SPEAKING = (r"\bje suis (le |la |un |une )?locataire\b|\b(mon|ma|notre) 
                     r"|\bmy landlord\b")
 
 
-def speaks_as_landlord(text: str) -> bool:
-    """True when the message is a landlord's own words about the tenancy."""
-    return _has(_LANDLORD_SPEAKING, fold(text))
-
-
 def role_said(text: str) -> Optional[str]:
     """"tenant" or "landlord" when the words say who speaks (one side only); else None."""
     t = fold(text)

@@ -186,7 +186,6 @@ def follow_details():
     private landlord's plan needs answers the chat does not ask for (who
     lets the home, guarantees…): the landlord questionnaire takes over.
     """
-    import datetime as dt
 
     from webapp.questionnaire.steps import answers_from_request
     from webapp.questionnaire.tenant import SESSION_KEY, render_triage_result
@@ -198,8 +197,9 @@ def follow_details():
         return redirect(url_for("chat.index"))
     if answers.get("role") == "landlord" and answers.get("landlord_kind") in (None, "private"):
         return _continue_landlord_questionnaire(answers)
-    today = current_app.config.get("TRIAGE_TODAY") or dt.date.today()
-    situation, errors = parse_situation(dict(answers, lang=_lang()), get_triage_directory(), today)
+    from webapp.referrals.prefill import server_today
+
+    situation, errors = parse_situation(dict(answers, lang=_lang()), get_triage_directory(), server_today())
     if errors:
         current_app.logger.warning("chat: stored triage answers rejected: %s", errors)
         return redirect(url_for("chat.index"))

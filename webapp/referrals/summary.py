@@ -122,7 +122,9 @@ def deadline_rows(deadlines: list[dict] | None) -> list[tuple[str, str, str, boo
     "Gone by" is judged on the day the page is read: staff open a request
     days after it was sent, and a date passed since then must say so.
     """
-    today = (current_app.config.get("TRIAGE_TODAY") or dt.date.today()).isoformat()
+    from webapp.referrals.prefill import server_today
+
+    today = server_today().isoformat()
     out = []
     for item in deadlines or []:
         shown = _date(item.get("date"))
