@@ -96,8 +96,9 @@ def test_payment_deadline_uses_the_lease_date_given(client):
                   ("ressources", {"monthly_income_eur": "3000"}), ("aide-logement", {"housing_benefit": "unknown"}),
                   ("emploi", {"private_sector_employee": "no"}), ("autres-dettes", {"debts": "none"})])
     html = text(client.get(f"{BASE}/resultat"))
-    assert "31 mai 2026" in html        # old lease: 2 months
-    assert "bail signé avant le 29 juillet 2023" in html
+    assert "12 mai 2026" in html        # old lease: 6 weeks to be safe,
+    assert "31 mai 2026" in html        # and the 2 months it may have
+    assert "signé avant le 29 juillet 2023" in html
     # Income above the 2020 scale: the FSL is still named, with the scale's age said.
     assert "Fonds de solidarité pour le logement (FSL)</h3>" in html
     assert "dépassent un ancien barème" in html
@@ -174,7 +175,7 @@ def test_a_hearing_date_may_be_in_the_future_and_makes_it_urgent(client):
     html = text(client.get(f"{BASE}/resultat"))
     assert "Urgent : agissez aujourd'hui." in html     # hearing 8 days away
     assert "12 mai 2026" in html
-    assert "payez de nouveau tout le loyer de chaque mois" in html
+    assert "payez de nouveau le loyer du mois en entier" in html
     assert "Banque de France (surendettement)" in html
 
 
@@ -262,7 +263,7 @@ def test_english_questionnaire_and_result(client):
     html = text(client.get(f"{BASE}/resultat"))
     assert "Your situation and your next steps" in html
     assert "You are here" in html and "Next deadline: 11 May 2026" in html  # the day after the 2 months
-    assert "Earliest date an eviction can take place" in html
+    assert "No eviction before this date" in html
     assert "Who to contact, in this order" in html
     assert "Contact details to be confirmed." in html
 

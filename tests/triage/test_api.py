@@ -131,7 +131,7 @@ def test_messages_follow_lang_then_accept_language(client):
 
 def test_answer_language_follows_accept_language(client):
     r = post(client, {"role": "tenant", "stage": "arrears", "today": TODAY}, **{"Accept-Language": "en"})
-    assert r.get_json()["next_steps"][0]["text"].startswith("Pay the current rent")
+    assert r.get_json()["next_steps"][0]["text"].startswith("Pay each month's rent")
 
 
 def test_get_is_not_allowed_and_never_a_500(client):
@@ -194,9 +194,9 @@ def test_openapi_document_merges_every_area_part(client):
     # "juillet 2023" holds the 29th: no day may be picked, the shorter period is given with its warning.
     ("2023-07-01", "month", ("6 semaines", "peut être de 2 mois")),
     ("2023-11-01", "year", ("6 semaines", "peut être de 2 mois")),     # "en 2023"
-    ("2021-03-01", "month", ("2 mois", "bail signé avant")),           # "mars 2021": wholly before
+    ("2021-03-01", "month", ("2 mois, jusqu'au 2 janvier 2027", "bail a été signé avant")),   # wholly before
     ("2023-08-01", "month", ("6 semaines", "depuis le 29 juillet")),    # "août 2023": wholly after
-    ("2023-07-01", "day", ("2 mois", "bail signé avant")),              # a real day stays as given
+    ("2023-07-01", "day", ("2 mois, jusqu'au 2 janvier 2027", "bail a été signé avant")),      # a real day
 ])
 def test_a_lease_date_known_to_the_month_or_year_never_picks_the_period(client, lease_date, precision, case_words):
     r = post(client, {"role": "tenant", "stage": "commandement_de_payer", "commune": "90010",
@@ -205,7 +205,8 @@ def test_a_lease_date_known_to_the_month_or_year_never_picks_the_period(client, 
     assert r.status_code == 200, r.get_data(as_text=True)
     [pay] = [d for d in r.get_json()["deadlines"] if d["kind"] == "payment_deadline"]
     assert all(word in pay["label"] for word in case_words), pay["label"]
-    assert pay["date"] == ("2027-01-02" if case_words[0] == "2 mois" else "2026-12-14")
+    # The tenant's date is the safe one in every case; the long one is in the text.
+    assert pay["date"] == "2026-12-14"
 
 
 def test_an_unknown_lease_date_precision_is_a_400_with_its_field(client):
@@ -241,7 +242,7 @@ def test_the_truce_holds_even_where_the_judge_removed_the_two_months(client):
     [eviction] = [d for d in data["deadlines"] if d["kind"] == "earliest_eviction"]
     assert eviction["date"] == "2027-04-01"
     assert "sauf si le juge" not in eviction["label"]
-    assert "la trêve protège le locataire" in eviction["label"]
+    assert "La trêve vous protège, même si le juge a supprimé ces 2 mois" in eviction["label"]
 
 
 def test_after_the_judgment_the_social_worker_is_not_said_to_inform_the_judge(client):

@@ -25,18 +25,23 @@ def test_add_months_clamps_to_month_end(start, months, expected):
     assert dl.add_months(D(start), months) == D(expected)
 
 
-@pytest.mark.parametrize("lease, commandement, expected, case", [
-    ("2023-07-29", "2025-01-31", "2025-03-14", "on_or_after_cutoff"),  # the day itself: 6 weeks
-    ("2023-07-28", "2025-01-31", "2025-03-31", "before_cutoff"),       # the day before: 2 months
-    ("2020-05-01", "2025-12-31", "2026-02-28", "before_cutoff"),       # 2 months, clamped
-    ("2020-05-01", "2024-12-31", "2025-02-28", "before_cutoff"),
-    ("2023-12-01", "2025-12-31", "2026-02-11", "on_or_after_cutoff"),  # 6 weeks over the new year
-    (None, "2025-01-31", "2025-03-14", "lease_unknown"),               # unknown: 6 weeks with a note
+# An older lease or an unknown one: the tenant's safe date is the short
+# period's, the landlord's the long one's (renewed leases are debated, brief §1.2).
+@pytest.mark.parametrize("lease, commandement, tenant, landlord, case", [
+    ("2023-07-29", "2025-01-31", "2025-03-14", "2025-03-14", "on_or_after_cutoff"),  # the day itself: 6 weeks
+    ("2023-07-28", "2025-01-31", "2025-03-14", "2025-03-31", "before_cutoff"),       # the day before
+    ("2020-05-01", "2025-12-31", "2026-02-11", "2026-02-28", "before_cutoff"),       # 2 months, clamped
+    ("2020-05-01", "2024-12-31", "2025-02-11", "2025-02-28", "before_cutoff"),
+    ("2023-12-01", "2025-12-31", "2026-02-11", "2026-02-11", "on_or_after_cutoff"),  # 6 weeks over the new year
+    (None, "2025-01-31", "2025-03-14", "2025-03-31", "lease_unknown"),
 ])
-def test_payment_deadline_depends_on_the_lease_date(lease, commandement, expected, case):
+def test_payment_deadline_depends_on_the_lease_date(lease, commandement, tenant, landlord, case):
     lease_date = D(lease) if lease else None
-    assert dl.payment_deadline(RULES, D(commandement), lease_date) == D(expected)
+    assert dl.payment_deadline(RULES, D(commandement), lease_date) == D(tenant)
+    assert dl.payment_deadline(RULES, D(commandement), lease_date, role="landlord") == D(landlord)
     assert dl.payment_period(RULES, lease_date)[1] == case
+    assert dl.latest_payment_deadline(RULES, D(commandement)) == max(D(tenant), D(landlord), dl.add_months(
+        D(commandement), 2))
 
 
 def test_unknown_lease_date_label_warns_that_older_leases_may_have_two_months():
@@ -111,8 +116,9 @@ def test_an_old_lease_s_two_months_say_a_renewed_lease_may_have_six_weeks():
     s = situation(stage="commandement_de_payer", today=D("2026-04-02"), commandement_date="2026-03-31",
                   lease_date="2019-01-10")
     [pay] = [d for d in deadline_list(s, RULES, "fr") if d["kind"] == "payment_deadline"]
-    assert pay["date"] == "2026-05-31"
-    assert "2 mois" in pay["label"] and "renouvelé" in pay["label"] and "6 semaines" in pay["label"]
+    assert pay["date"] == "2026-05-12"      # the safe date: 6 weeks
+    assert "par prudence" in pay["label"] and "renouvelé" in pay["label"] and "6 semaines" in pay["label"]
+    assert "2 mois, jusqu'au 31 mai 2026" in pay["label"]
     recent = situation(stage="commandement_de_payer", today=D("2026-04-02"), commandement_date="2026-03-31",
                        lease_date="2024-01-10")
     [pay] = [d for d in deadline_list(recent, RULES, "fr") if d["kind"] == "payment_deadline"]

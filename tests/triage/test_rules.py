@@ -97,7 +97,7 @@ def test_fsl_presence_follows_stage_debt_and_income_scale(stage, debt, income, s
     assert "1\u202f520" in fsl["reason"] and "2020" in fsl["reason"]
     assert "taille du foyer est à vérifier" in fsl["reason"]
     if expected == "unknown":
-        assert "Sans vos revenus" in fsl["reason"]
+        assert "Vous n'avez pas donné vos revenus" in fsl["reason"]
     elif expected == "above":
         # Said plainly (language review): above an old scale, maybe out of date, ask anyway.
         assert "dépassent un ancien barème" in fsl["reason"] and "plus à jour" in fsl["reason"]
@@ -133,9 +133,13 @@ def test_a_tenant_always_has_the_national_helpline_last():
 
 def test_resumed_rent_false_before_the_hearing_adds_the_warning():
     texts = [s["text"] for s in run(stage="assignation", resumed_rent=False).next_steps]
-    assert any("payez de nouveau tout le loyer de chaque mois" in t for t in texts)
+    assert any("payez de nouveau le loyer du mois en entier" in t for t in texts)
+    # Not said: the condition stands all the same.
+    texts = [s["text"] for s in run(stage="assignation", resumed_rent=None).next_steps]
+    assert any("payez de nouveau le loyer du mois en entier" in t for t in texts)
     texts = [s["text"] for s in run(stage="assignation", resumed_rent=True).next_steps]
-    assert not any("payez de nouveau tout le loyer de chaque mois" in t for t in texts)
+    assert not any("payez de nouveau" in t for t in texts)
+    assert any(t.startswith("Payez le loyer du mois") for t in texts)
 
 
 def test_social_landlord_tenants_after_the_judgment_are_told_about_the_protocole():
@@ -220,7 +224,8 @@ def test_tenant_results_have_no_action_plan():
 def test_hearing_advice_is_addressed_to_the_right_person():
     tenant = run(stage="assignation", hearing_date="2026-09-01").deadlines[0]["label"]
     landlord = run(role="landlord", stage="assignation", hearing_date="2026-09-01").deadlines[0]["label"]
-    assert "reprenez le paiement du loyer courant" in tenant and "suspension de la clause résolutoire" in tenant
+    assert "du temps pour payer la dette (jusqu'à 3 ans)" in tenant
+    assert "garder votre bail" in tenant and "suspendre la clause résolutoire" in tenant
     assert "3 ans" in landlord and "reprenez" not in landlord
 
 
@@ -272,8 +277,56 @@ def test_a_hearing_already_past_is_not_to_be_attended():
 def test_a_hearing_today_or_later_is_to_be_attended(days):
     result = run(stage="assignation", hearing_date=TODAY + dt.timedelta(days=days))
     assert result.next_steps[0]["text"].startswith("Allez à l'audience")
-    assert "Avant l'audience, reprenez le paiement du loyer courant en entier" in result.next_steps[0]["text"]
+    assert "Avant l'audience, payez de nouveau le loyer du mois en entier" in result.next_steps[1]["text"]
     (cdad,) = [o["reason"] for o in result.orientations if o["kind"] == "cdad"]
     assert "expliquer l'audience" in cdad
     (hearing,) = [d for d in result.deadlines if d["kind"] == "hearing"]
     assert hearing["label"].startswith("Audience au tribunal : allez-y")
+
+
+def test_an_older_lease_gives_the_short_period_date_to_pay_by():
+    """A lease signed before the cut-off and renewed since may have 6 weeks
+    (debated, brief §1.2): the tenant reads that date too, and is told to
+    pay by it."""
+    result = run(stage="commandement_de_payer", commandement_date="2026-11-02", lease_date="2021-03-01")
+    (payment,) = [d for d in result.deadlines if d["kind"] == "payment_deadline"]
+    assert payment["date"] == "2026-12-14"
+    assert "par prudence" in payment["label"] and "jusqu'au 2 janvier 2027" in payment["label"]
+
+
+@pytest.mark.parametrize("lease_date, step", [
+    ("2021-03-01", "Le délai de 6 semaines est passé. Mais si votre bail vous donne 2 mois"),
+    (None, "Le délai de 6 semaines est passé. Mais si votre bail vous donne 2 mois"),
+    ("2024-03-01", "Le délai pour payer est passé"),
+])
+def test_between_the_two_periods_paying_may_still_save_the_lease(lease_date, step):
+    """6 weeks gone, 2 months not: "le délai est passé" made the household give up on an older lease."""
+    result = run(stage="commandement_de_payer", commandement_date="2026-10-12", lease_date=lease_date,
+                 today=dt.date(2026, 11, 24))
+    assert result.next_steps[0]["text"].startswith(step)
+    if lease_date != "2024-03-01":
+        assert "jusqu'au 12 décembre 2026" in result.next_steps[0]["text"]
+
+
+def test_the_appeal_label_gives_the_refere_date():
+    """A référé order's 15 days end long before the month: the household must see that day."""
+    result = run(stage="jugement", judgment_served_date="2026-11-05")
+    (appeal,) = [d for d in result.deadlines if d["kind"] == "appeal_deadline"]
+    assert appeal["date"] == "2026-12-05"
+    assert "jusqu'au 20 novembre 2026" in appeal["label"]
+
+
+def test_illegal_eviction_is_an_offence_even_with_a_judgment():
+    """Art. 226-4-2 punishes forcing out without the State's help, judgment
+    or not (brief §2.5): "sans décision de justice" let a household with a
+    judgment think the lock change was lawful."""
+    result = run(stage="illegal_eviction")
+    reasons = " ".join(o["reason"] for o in result.orientations)
+    assert "sans décision de justice" not in reasons.lower()
+    assert "même s'il a un jugement" in reasons and "commissaire de justice" in reasons
+
+
+def test_an_admissible_overindebtedness_file_does_not_stop_the_eviction_by_itself():
+    result = run(stage="assignation", overindebtedness="admissible")
+    (bdf,) = [o["reason"] for o in result.orientations if o["kind"] == "banque_de_france"]
+    assert "n'arrête pas l'expulsion tout seul" in bdf and "jusqu'à 2 ans" in bdf

@@ -40,11 +40,21 @@ def payment_period(rules: Rules, lease_date: dt.date | None,
     node = rules.param("commandement_payment_period")
     if lease_date is not None and precision != "day" and _straddles(lease_date, precision, rules.lease_cutoff):
         lease_date = None
+    side = "landlord" if role == "landlord" else "tenant"
     if lease_date is None:
-        fallback = node["when_lease_date_unknown"]["landlord" if role == "landlord" else "tenant"]
+        fallback = node["when_lease_date_unknown"][side]
         return rules.duration("commandement_payment_period", fallback), "lease_unknown"
-    case = "on_or_after_cutoff" if lease_date >= rules.lease_cutoff else "before_cutoff"
-    return rules.duration("commandement_payment_period", case), case
+    if lease_date >= rules.lease_cutoff:
+        return rules.duration("commandement_payment_period", "on_or_after_cutoff"), "on_or_after_cutoff"
+    # An older lease may have been renewed since: the safe period for each side.
+    return rules.duration("commandement_payment_period", node["when_lease_before_cutoff"][side]), "before_cutoff"
+
+
+def latest_payment_deadline(rules: Rules, commandement_date: dt.date) -> dt.date:
+    """The end of the longest period the commandement may give: until then, paying may still save the lease."""
+    return add(commandement_date, max(
+        (rules.duration("commandement_payment_period", case) for case in ("before_cutoff", "on_or_after_cutoff")),
+        key=lambda d: add(commandement_date, d)))
 
 
 def _straddles(day: dt.date, precision: str, cutoff: dt.date) -> bool:

@@ -247,7 +247,9 @@ def _tenant_orientations(b: _Builder, stage: str) -> None:
         if s.private_sector_employee:
             b.orient("action_logement", "action_logement", cite=("action_logement",))
         if s.overindebtedness in ("filed", "admissible"):
-            b.orient("banque_de_france", f"banque_de_france.{s.overindebtedness}", cite=("banque_de_france",))
+            b.orient("banque_de_france", f"banque_de_france.{s.overindebtedness}", cite=("banque_de_france",),
+                     suspension_max=rules.format_duration(
+                         rules.duration("banque_de_france", "expulsion_suspension_max"), b.lang))
         elif s.other_debts:
             bdf = b.helpline_call("banque_de_france")
             if bdf is None:
@@ -336,8 +338,20 @@ def _tenant_next_steps(b: _Builder, stage: str) -> None:
         b.step("tenant.keep_paying")
         b.step("tenant.write_to_landlord")
     elif stage == "commandement_de_payer":
-        if s.commandement_date is not None and dl.payment_deadline(
-                rules, s.commandement_date, s.lease_date, s.lease_date_precision) < s.today:
+        safe_passed = s.commandement_date is not None and dl.payment_deadline(
+            rules, s.commandement_date, s.lease_date, s.lease_date_precision) < s.today
+        period, case = dl.payment_period(rules, s.lease_date, s.lease_date_precision)
+        if safe_passed and case != "on_or_after_cutoff" and \
+                dl.latest_payment_deadline(rules, s.commandement_date) >= s.today:
+            # The safe date has gone by, but an older lease (or one of unknown
+            # date) may give the long period: paying by its end may still
+            # save the lease. "Le délai est passé" would make the household
+            # give up on it.
+            long = rules.duration("commandement_payment_period", "before_cutoff")
+            b.step("tenant.payment_period_maybe_over", period=rules.format_duration(period, b.lang),
+                   old_period=rules.format_duration(long, b.lang),
+                   long_date=rules.format_date(dl.latest_payment_deadline(rules, s.commandement_date), b.lang))
+        elif safe_passed:
             # "Pay before the deadline" once it has gone by: the landlord may
             # now assign (brief §1.1 row 4); what still helps is the rent.
             b.step("tenant.payment_period_over", max_payment_time=rules.format_duration(
@@ -349,13 +363,19 @@ def _tenant_next_steps(b: _Builder, stage: str) -> None:
     elif stage == "assignation" and s.hearing_passed:
         # "Go to the hearing" is wrong once its day has gone by: a decision
         # may exist, and the time to appeal may be running.
-        b.step("tenant.hearing_passed")
+        b.step("tenant.hearing_passed",
+               appeal_period=rules.format_duration(rules.duration("appeal_period"), b.lang),
+               refere_period=rules.format_duration(rules.duration("appeal_period", "refere_period"), b.lang))
         b.step("tenant.legal_aid", legal_aid)
         b.cite("legal_aid", "appeal_period")
     elif stage == "assignation":
         b.step("tenant.attend_hearing")
-        if s.resumed_rent is False:
+        # Paying each month's rent again before the hearing is a condition
+        # of the judge's payment time: said unless the household said it does.
+        if s.resumed_rent is not True:
             b.step("tenant.resume_rent_not_yet")
+        else:
+            b.step("tenant.keep_paying")
         b.step("tenant.legal_aid", legal_aid)
         b.cite("legal_aid")
     elif stage == "jugement":
@@ -407,7 +427,10 @@ def deadline_list(situation: Situation, rules: Rules, lang: str, b: _Builder | N
         # short period (debated, brief §1.2): the text says so. A landlord
         # reads when to wait until, not when to pay by.
         key = f"payment_deadline.{case}" + (".landlord" if situation.role == "landlord" else "")
-        label = rules.text("deadlines", key, lang, period=fmt(period, lang),
+        # The tenant's date is the safe one; its text also gives the long
+        # period's end, until which paying may still save an older lease.
+        long_date = rules.format_date(dl.add(situation.commandement_date, old), lang)
+        label = rules.text("deadlines", key, lang, period=fmt(period, lang), long_date=long_date,
                            cutoff=cutoff, old_period=fmt(old, lang), new_period=fmt(new, lang))
         add("payment_deadline", dl.add(situation.commandement_date, period), label, "commandement_payment_period")
     if situation.hearing_date is not None:
@@ -417,11 +440,14 @@ def deadline_list(situation: Situation, rules: Rules, lang: str, b: _Builder | N
             max_time = fmt(rules.duration("payment_time_conditions", "max_payment_time"), lang)
             label = rules.text("deadlines", "hearing.landlord", lang, max_payment_time=max_time)
         else:
-            label = rules.text("deadlines", "hearing", lang)
+            label = rules.text("deadlines", "hearing", lang, max_payment_time=fmt(
+                rules.duration("payment_time_conditions", "max_payment_time"), lang))
         add("hearing", situation.hearing_date, label, "payment_time_conditions")
     if situation.judgment_served_date is not None:
+        refere = rules.duration("appeal_period", "refere_period")
         label = rules.text("deadlines", "appeal_deadline", lang, period=fmt(rules.duration("appeal_period"), lang),
-                           refere_period=fmt(rules.duration("appeal_period", "refere_period"), lang))
+                           refere_period=fmt(refere, lang),
+                           refere_date=rules.format_date(dl.add(situation.judgment_served_date, refere), lang))
         add("appeal_deadline", dl.appeal_deadline(rules, situation.judgment_served_date), label, "appeal_period")
     if situation.commandement_de_quitter_date is not None:
         day, pushed = dl.earliest_eviction(rules, situation.commandement_de_quitter_date)

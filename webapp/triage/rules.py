@@ -138,8 +138,14 @@ class Rules:
                            ("guarantor_notice", "period"),
                            ("visale", "notice_after_first_unpaid"),
                            ("visale", "max_covered_rent"),
-                           ("caf_report", "period")):
+                           ("caf_report", "period"),
+                           ("banque_de_france", "expulsion_suspension_max")):
             self.duration(key, field)
+        node = self.params["commandement_payment_period"]
+        for choice in ("when_lease_date_unknown", "when_lease_before_cutoff"):
+            for side in ("tenant", "landlord"):
+                if (node.get(choice) or {}).get(side) not in ("on_or_after_cutoff", "before_cutoff"):
+                    raise RuleError(f"commandement_payment_period.{choice}.{side} must name one of its periods")
 
 
 def _has_key(node: Any, key: str) -> bool:
