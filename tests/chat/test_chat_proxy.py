@@ -131,6 +131,19 @@ def test_phone_numbers_in_bot_text_are_tel_links(tmp_path):
     assert "&lt;b&gt;x&lt;/b&gt;" in page
 
 
+def test_the_police_number_is_a_link_and_a_date_s_17_is_not(tmp_path):
+    """"Date notée : 17 novembre 2026" was a tel:17 link: a tap on the date called the police."""
+    text = ("Appelez la police ou la gendarmerie au 17. Police : 17\nDate notée : 17 novembre 2026.\n"
+            "Payez jusqu'au 17 décembre. Date noted: 17 November 2026. Ouvert de 14 h à 17 h.")
+    with FakeRasa(reply=[{"text": text}]) as rasa:
+        client = make_test_app(tmp_path, RASA_URL=rasa.url).test_client()
+        client.post("/chat", data={"message": "aide"})
+    page = client.get("/chat").get_data(as_text=True)
+    assert page.count('href="tel:17"') == 2
+    assert "Date notée : 17 novembre 2026." in page and "au 17 décembre" in page
+    assert "Date noted: 17 November 2026." in page
+
+
 def test_triage_answers_are_kept_for_the_referral_form(tmp_path):
     answers = {"lang": "fr", "role": "tenant", "stage": "arrears", "commune": "90010"}
     reply = [{"text": "Résultat"},

@@ -225,7 +225,10 @@ def _continue_landlord_questionnaire(answers: dict):
 # A path of this site written in a bot text ("/annuaire/mes-contacts").
 _SITE_PATH = re.compile(r"(?<![\w/.:&;-])(/[a-z][a-z0-9-]*(?:/[a-z0-9-]+)*)(?![\w/])")
 _PHONE = re.compile(r"(?<![\d])(0 ?\d{3} ?\d{3} ?\d{3}|0\d(?: ?\d{2}){4}|3039|34 14)(?![\d])")
-_EMERGENCY = re.compile(r"(?<=\b(?:au|on) )17\b|(?<=: )17\b")
+# The police's 17 ("au 17", "Police : 17"), never a date's day or an hour:
+# "Date notée : 17 novembre 2026" and "jusqu'au 17 décembre" were links that
+# called the police.
+_EMERGENCY = re.compile(r"(?:(?<=\b(?:au|on) )|(?<=: ))17\b(?![\s\u202f\u00a0]*(?:[^\W\d_]|/|-\d))")
 
 
 def _is_page(path: str, url_map) -> bool:
