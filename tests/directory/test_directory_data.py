@@ -63,6 +63,15 @@ def test_code_that_is_both_a_postcode_and_an_insee_code_offers_both(directory):
     assert "Delle" in names(found) and found[-1].name == "Vauthiermont"
 
 
+@pytest.mark.parametrize("query, expected", [
+    ("giromagni", ["Giromagny"]), ("danjoutain", ["Danjoutin"]), ("beaucour", ["Beaucourt"]),
+    # Three letters inside a name are no match: "moi" gave Charmois in the chat.
+    ("moi", []), ("xyzzy", []), ("besancon", []),
+])
+def test_a_name_spelled_as_heard_finds_the_commune(directory, query, expected):
+    assert names(directory.find_communes(query))[:1] == expected
+
+
 def test_postcode_plus_name_narrows_to_one(directory):
     assert names(directory.find_communes("90100 delle")) == ["Delle"]
 

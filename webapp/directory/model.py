@@ -9,6 +9,7 @@ phone number is caught at start-up, not in front of a household.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
 import datetime as dt
 import json
@@ -459,12 +460,24 @@ def _rank_by_name(pool: list[Commune], key: str) -> list[Commune]:
             rank = 1
         elif any(w.startswith(key) for w in _suffixes(ck)):
             rank = 2
-        elif len(squeezed) >= 3 and squeezed in squeeze(ck):
+        elif len(squeezed) >= 4 and squeezed in squeeze(ck):
+            # Not 3 letters: "moi" typed to the chat's commune question was
+            # "Commune : Charmois", and a wrong sector of social workers.
             rank = 3
         else:
             continue
         ranked.append((rank, ck, c))
+    if not ranked and len(squeezed) >= 5:
+        # Spelled as heard ("giromagni", "danjoutain"): the closest names,
+        # said back by whoever asks, never taken silently.
+        by_squeezed = {squeeze(c.key): c for c in pool}
+        close = difflib.get_close_matches(squeezed, list(by_squeezed), n=3, cutoff=_CLOSE_ENOUGH)
+        return [by_squeezed[k] for k in close]
     return [c for _, _, c in sorted(ranked, key=lambda r: (r[0], r[1]))]
+
+
+# How alike a misspelled name and a commune's must be (difflib's ratio).
+_CLOSE_ENOUGH = 0.8
 
 
 def _suffixes(key: str) -> list[str]:
