@@ -157,6 +157,67 @@ def names_commandement_de_payer(text: str) -> bool:
     return _has(_COMMANDEMENT_DE_PAYER, fold(text))
 
 
+# The papers of the procedure named in words, latest stage first. Only read
+# when the message was classified as plain arrears ("retard de loyer… et
+# commandement de payer reçu le 20 octobre"): the arrears intent must not
+# hide the paper that sets the deadline.
+_STAGES_IN_WORDS = (
+    ("commandement_de_quitter", r"\bquitt?er? les lieux\b|\bcdt de quitt|\bcql\b|\border to leave\b"),
+    ("jugement", r"\bjugement\b|\bjugemen\b|\bjugment\b|\bjudge?ment\b|\bordonnance\b|\bcondamne\b"),
+    ("assignation", r"\bassignation\b|\bassigne\b|\bconvocation\b|\bconvoque\b|\baudience\b"
+                    r"|\btribunal\b|\bsummons\b|\bcourt date\b|\bhearing\b"),
+)
+
+_THREAT = (r"\b(menace|menacer|veut|voudrait|va m|vas m|risque|pourrait|compte m|threaten\w*|"
+           r"wants? to|going to|will take)\b")
+
+
+# A court paper named only as a paper: "lettre du tribunal", "j'ai des
+# papiers du tribunal", "court papers". It may be a summons (go to the
+# hearing) or a judgment (appeal, DALO): the form asks which, as it does for
+# "un papier de l'huissier".
+_SOME_PAPER = r"\b(lettre|lettres|papier|papiers|courrier|courriers|document|documents|letter|letters|papers)\b"
+_COURT_PAPER_NAMED = (r"\b(assignation|assigne|convocation|convoque|audience|summons|hearing|court date|jugement|"
+                      r"jugemen|juge|judge?ment|judge|ordonnance|condamne|decision|decide|ruling)\b")
+
+
+# "Eviction notice", "lettre d'expulsion": the order to leave, or any paper
+# of the procedure as the household calls it. Only the order's own words
+# ("quitter les lieux", "to leave", "vacate") name it.
+_ORDER_TO_LEAVE_NAMED = r"quitt|\bleave\b|\bvacate\b|\bcql\b|\bpartir\b|\bsortir\b"
+
+
+def names_order_to_leave(text: str) -> bool:
+    return _has(_ORDER_TO_LEAVE_NAMED, fold(text))
+
+
+def vague_court_paper(text: str) -> bool:
+    """True when the message speaks of a paper from the court without saying which."""
+    t = fold(text)
+    return _has(_SOME_PAPER, t) and not _has(_COURT_PAPER_NAMED, t)
+
+
+# "Mon proprio veut m'expulser": the landlord's wish, not yet a stage, and
+# not an eviction without a judgment either (brief §2.5): the form asks the stage.
+_EVICTION_WANTED = (r"\b(veut|veux|voudrait|va|menace de|menace|cherche a|compte)\s+(m'|me |m |nous |les )?"
+                    r"(expulser|mettre dehors|mettre a la porte|virer|faire partir|jeter)\b"
+                    r"|\bwants? to (evict|kick|throw)|\btrying to (evict|kick)|\bthreaten\w* to (evict|kick)")
+
+
+def eviction_wanted(text: str) -> bool:
+    return _has(_EVICTION_WANTED, fold(text))
+
+
+def stage_said(text: str) -> Optional[str]:
+    """The latest stage a message names by its paper (never "arrears"), or None."""
+    t = fold(text)
+    for stage, pattern in _STAGES_IN_WORDS:
+        # "il menace de m'envoyer au tribunal": a threat, not a summons.
+        if _has(pattern, t) and not (stage == "assignation" and _has(_THREAT, t)):
+            return stage
+    return "commandement_de_payer" if _has(_COMMANDEMENT_DE_PAYER, t) else None
+
+
 # A phone number, an e-mail address, or a call back asked for in words.
 _CONTACT_DETAILS = (r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)"
                     r"|[\w.+-]+@[\w-]+\.[\w.-]+"

@@ -21,18 +21,33 @@ def fold(value: str) -> str:
 _NOT_THE_HOME = re.compile(
     r"(?:\bterritoire\s+(?:de\s+|du\s+)?"
     r"|\b(?:rue|avenue|av|bd|boulevard|faubourg|fbg|place|route|rte|chemin|allee|impasse|quai|square|cours|"
-    r"street|road)\.?\s+(?:de\s+la\s+|de\s+l\s*|de\s+|du\s+|des\s+|d\s*)?)$")
+    r"street|road)\.?\s+(?:de\s+la\s+|de\s+l\s*|de\s+|du\s+|des\s+|d\s*)?"
+    # Where the court or an office is, not the home: "convocation au tribunal
+    # de Belfort… j'habite Delle" sent the household to Belfort's social workers.
+    r"|\b(?:tribunal|tj|cour\s+d\s*appel|commissariat|prefecture|caf|court)\s+(?:judiciaire\s+)?"
+    r"(?:de\s+|du\s+|d\s*|in\s+|of\s+)?)$")
 
 
 # Where the household lives, said just before a commune: "j'habite à", "je vis à".
-_HOME = re.compile(r"\b(?:habite|habitons|vis|vit|vivons|loge|logement|appartement|appart|maison|live|living|home)"
+_HOME = re.compile(r"\b(?:j?habite|habitons|vis|vit|vivons|loge|logement|appartement|appart|maison|live|living|home)"
                    r"\b(?:\s+\w+){0,3}\s*$")
 
 
 def commune_entity(tracker: Tracker) -> Optional[str]:
     """The commune named as the home: the one after "j'habite" when two are named
     ("je travaille à Belfort mais j'habite à Offemont"), else the first; never
-    one inside a département's or a street's name."""
+    one inside a département's, a street's or a court's name."""
+    home = _named_places(tracker)
+    return (home[True] or home[False] or [None])[0]
+
+
+def home_commune_said(tracker: Tracker) -> Optional[str]:
+    """The commune named right after "j'habite", "je vis à"…; None when no home is said."""
+    return (_named_places(tracker)[True] or [None])[0]
+
+
+def _named_places(tracker: Tracker) -> Dict[bool, List[str]]:
+    """The communes named in the latest message, by whether a word of home came just before."""
     message = tracker.latest_message.get("text") or ""
     places = []
     for entity in tracker.latest_message.get("entities") or []:
@@ -43,8 +58,7 @@ def commune_entity(tracker: Tracker) -> Optional[str]:
         if before and _NOT_THE_HOME.search(before + " "):
             continue
         places.append((bool(before) and _HOME.search(before) is not None, str(entity["value"])))
-    home = [value for is_home, value in places if is_home]
-    return (home or [value for _, value in places] or [None])[0]
+    return {flag: [value for is_home, value in places if is_home == flag] for flag in (True, False)}
 
 
 def candidates(query: str, api: Optional[WebappApi] = None) -> List[Dict[str, Any]]:
@@ -59,9 +73,10 @@ def candidates(query: str, api: Optional[WebappApi] = None) -> List[Dict[str, An
     return exact or found
 
 
-def resolve_commune_entity(tracker: Tracker) -> Dict[Text, Any]:
-    """Slots for a commune named in passing; nothing when unsure."""
-    name = commune_entity(tracker)
+def resolve_commune_entity(tracker: Tracker, home_only: bool = False) -> Dict[Text, Any]:
+    """Slots for a commune named in passing (with `home_only`, only one said
+    as the home: "j'habite à Delle"); nothing when unsure."""
+    name = home_commune_said(tracker) if home_only else commune_entity(tracker)
     if not name:
         return {}
     try:

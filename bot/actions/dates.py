@@ -14,6 +14,31 @@ _FILLER = re.compile(
     r"it was|about|around|i think|on|le|the)\b",
     re.IGNORECASE,
 )
+# A time after the date ("le 15 janvier à 14h", "8/12 a 9h30", "at 2 pm"):
+# a summons gives the hearing's hour, and dateparser read "15 janvier à 14h"
+# as the year 2114, "8/12 a 9h" as today. Only the day matters here.
+_TIME = re.compile(
+    r"(?:\b(?:a|à|at|vers|de|from)\s+)?(?:\b\d{1,2}\s?(?:h|heures?)(?:\s?\d{2})?(?!\w)|\b\d{1,2}:\d{2}\b|"
+    r"\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\bmidi\b|\bnoon\b)",
+    re.IGNORECASE,
+)
+_PART_OF_DAY = re.compile(r"\b(?:dans la |le |l'|in the )?(?:matin|matinee|matinée|apres-midi|après-midi|"
+                          r"apres midi|après midi|soir|morning|afternoon|evening)\b", re.IGNORECASE)
+# Month first, as in English-speaking countries: "12/15" is 15 December, not
+# the 12th of a 15th month (dateparser made it 12 November 2115). Only when
+# the second number cannot be a month; "11/12" stays day first, as in France.
+_MONTH_FIRST = re.compile(r"\b(\d{1,2})[/.](\d{1,2})\b(?=$|[/.\s,])")
+
+
+def _day_first(match: re.Match) -> str:
+    first, second = int(match.group(1)), int(match.group(2))
+    if 1 <= first <= 12 < second <= 31:
+        return f"{second}/{first}"
+    return match.group(0)
+
+
+_TODAY = re.compile(r"\b(?:aujourd\s?hui|aujourdhui|ajd|auj)\b", re.IGNORECASE)
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A day of the month alone ("le 20"): dateparser keeps the current month even
 # when that puts the day on the wrong side of today.
 _TWO_DAYS = re.compile(r"\b(avant|apres|après)\s+(hier|demain)\b", re.IGNORECASE)
@@ -53,9 +78,20 @@ def parse_date_and_precision(text: str, today: dt.date,
         "RELATIVE_BASE": dt.datetime.combine(today, dt.time()),
         "RETURN_AS_TIMEZONE_AWARE": False,
     }
-    cleaned = " ".join(text.strip().split())
+    cleaned = " ".join(_PART_OF_DAY.sub(" ", _TIME.sub(" ", text)).split())
+    if not cleaned:
+        return None, "day"
     # "avant hier" without its hyphen: dateparser found "hier" in it, a day late.
     cleaned = _TWO_DAYS.sub(lambda m: m.group(1).lower() + "-" + m.group(2).lower(), cleaned)
+    cleaned = _MONTH_FIRST.sub(_day_first, cleaned)
+    # Spellings of "aujourd'hui" dateparser does not know.
+    cleaned = _TODAY.sub("aujourd'hui", cleaned)
+    if _ISO_DAY.match(cleaned):
+        # "2026-12-15", read as day-month-year it is nothing.
+        try:
+            return dt.date.fromisoformat(cleaned), "day"
+        except ValueError:
+            return None, "day"
     bare = _BARE_DAY.match(cleaned)
     if bare:
         return _nearest_day_of_month(int(bare.group(1)), today, prefer), "day"

@@ -11,7 +11,7 @@ UNKNOWN = "unknown"
 INTERRUPTIONS = frozenset({
     "question_treve_hivernale", "question_apl", "question_surendettement",
     "demander_aide_financiere", "demander_aide_juridique",
-    "demander_travailleur_social", "demander_humain", "arreter", "saluer",
+    "demander_travailleur_social", "demander_humain", "arreter", "saluer", "demander_anglais",
     "expulsion_illegale", "expulsion_imminente",
 })
 DONT_KNOW = frozenset({"ne_sais_pas", "nier"})

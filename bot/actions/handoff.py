@@ -1,4 +1,5 @@
 """Hand-off to a person: on request, after two fallbacks in a row, and first when an eviction is scheduled."""
+import re
 from typing import Any, Dict, List, Mapping, Text
 
 from rasa_sdk import Action, Tracker
@@ -6,6 +7,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from . import answers
 from .helplines import calls, say
 from .texts import REFERRAL_URL, lang_of, text
 
@@ -90,4 +92,11 @@ class ActionUrgentExpulsion(Action):
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         lang = lang_of(tracker)
         dispatcher.utter_message(text=say("urgent_expulsion", lang, calls(tracker, lang)))
+        if _ASKS_ABOUT_TRUCE.search(answers.fold(tracker.latest_message.get("text") or "")):
+            # "ils viennent demain, c'est quoi la trêve ?": the urgent intent
+            # wins, and the question asked with it still gets its answer.
+            dispatcher.utter_message(response="utter_treve_hivernale")
         return []
+
+
+_ASKS_ABOUT_TRUCE = re.compile(r"\b(treve|trve|treves|truce|winter break)\b")

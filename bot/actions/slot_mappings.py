@@ -63,8 +63,16 @@ class ValidateSlotMappings(ValidationAction):
     def extract_commune(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                         domain: DomainDict) -> Dict[Text, Any]:
         if tracker.active_loop.get("name") or tracker.get_slot("commune"):
-            return {}
-        found = resolve_commune_entity(tracker)
+            # "non j'habite à Delle, pas Belfort": a home said in so many
+            # words corrects the commune at any point, but the commune
+            # question itself reads its own answer.
+            if tracker.get_slot("requested_slot") == "commune":
+                return {}
+            found = resolve_commune_entity(tracker, home_only=True)
+            if not found or found["commune"] == tracker.get_slot("commune"):
+                return {}
+        else:
+            found = resolve_commune_entity(tracker)
         if found:
             # Named in passing, never asked: say which commune was understood,
             # since it decides the social-work site the answer names.
@@ -122,6 +130,24 @@ class ValidateSlotMappings(ValidationAction):
         if value == "commandement_de_payer" and intent == "commandement_payer" and not \
                 answers.names_commandement_de_payer(tracker.latest_message.get("text") or ""):
             value = value_before_this_message(tracker, "stage")
+        message = tracker.latest_message.get("text") or ""
+        if value in ("assignation", "jugement") and intent in ("assignation_tribunal", "jugement_expulsion") \
+                and answers.vague_court_paper(message):
+            # "lettre du tribunal": a summons or a judgment? Asked, not guessed.
+            value = value_before_this_message(tracker, "stage")
+        if value == "commandement_de_quitter" and intent == "commandement_quitter" \
+                and not answers.names_order_to_leave(message):
+            # "I got an eviction notice": which paper? Asked, not guessed.
+            value = value_before_this_message(tracker, "stage")
+        if value == "arrears" and intent == "loyer_impaye":
+            # "Je dois 3 mois de loyer" beside a paper, or in answer to a
+            # date: the debt is not news, the paper is. The stage goes back
+            # to arrears only when no paper was named, now or before; "il
+            # veut m'expulser" says no stage at all: the form asks it.
+            before = value_before_this_message(tracker, "stage")
+            value = (answers.stage_said(message)
+                     or (before if before not in (None, "unknown") else None if answers.eviction_wanted(message)
+                         else value))
         return self._keep_while_answering(tracker, "stage", value)
 
     # --- helpers -----------------------------------------------------------------

@@ -42,8 +42,8 @@ TEXTS: Dict[str, Dict[str, str]] = {
     },
     # "oui" to "bailleur social ou propriétaire privé ?" says neither.
     "not_understood_landlord_kind": {
-        "fr": "Je n'ai pas compris. Le logement appartient-il à un bailleur social (HLM, office public, par exemple Territoire Habitat) ou à un propriétaire privé (un particulier, ou une agence qui loue pour lui) ? Vous pouvez répondre « je ne sais pas ».",
-        "en": "I did not understand. Is the home owned by a social landlord (HLM, public housing office, for example Territoire Habitat) or by a private landlord (a person, or an agency letting for them)? You can answer “I don't know”.",
+        "fr": "Je n'ai pas compris. Choisissez « bailleur social » (un HLM) ou « propriétaire privé » (un particulier, une agence), ou répondez « je ne sais pas ».",
+        "en": "I did not understand. Choose “social landlord” (social housing) or “private landlord” (a person, an agency), or answer “I don't know”.",
     },
     # "oui" alone to the housing-benefit question: the API needs to know who
     # receives it, and guessing would put a wrong fact in the referral.
@@ -81,8 +81,8 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "en": "{date} has already passed: if the hearing took place, the judge may already have given a decision (the judgment). I am noting it: at the end I will tell you whom to contact quickly, the CDAD (access to law) among them. To talk about it now, call the point-justice {call_point_justice}.{numbers_page}",
     },
     "commune_outside": {
-        "fr": "Ce service couvre seulement les communes du Territoire de Belfort (codes postaux en 90…). Si votre logement est dans un autre département, appelez le point-justice {call_point_justice}, qui vous met en relation avec le point-justice le plus proche, ou SOS Loyers impayés {call_sos_loyers}, qui vous oriente vers l'ADIL la plus proche.{numbers_page} Si le logement est bien dans le Territoire de Belfort, donnez son code postal, ou répondez « je ne sais pas ».",
-        "en": "This service covers only the communes of the Territoire de Belfort (postcodes 90…). If your home is in another département, call the point-justice {call_point_justice}, which puts you through to the nearest point-justice, or SOS Loyers impayés {call_sos_loyers}, which directs you to the nearest ADIL.{numbers_page} If the home is in the Territoire de Belfort, give its postcode, or answer “I don't know”.",
+        "fr": "Ce service couvre seulement les communes du Territoire de Belfort (codes postaux en 90…). Votre logement est ailleurs ? Appelez le point-justice {call_point_justice} : il vous met en relation avec le plus proche. Ou appelez SOS Loyers impayés {call_sos_loyers} : il vous oriente vers l'ADIL la plus proche (le service d'information sur le logement).{numbers_page} Le logement est bien dans le Territoire de Belfort ? Donnez son code postal, ou répondez « je ne sais pas ».",
+        "en": "This service covers only the communes of the Territoire de Belfort (postcodes 90…). Is your home elsewhere? Call the point-justice {call_point_justice}: it puts you through to the nearest one. Or call SOS Loyers impayés {call_sos_loyers}: it directs you to the nearest ADIL (the housing information service).{numbers_page} Is the home in the Territoire de Belfort after all? Give its postcode, or answer “I don't know”.",
     },
     "commune_not_found": {
         "fr": "Je ne trouve pas « {query} » parmi les communes du Territoire de Belfort. Vérifiez l'orthographe ou donnez le code postal (90…).",
@@ -117,8 +117,8 @@ TEXTS: Dict[str, Dict[str, str]] = {
     # Source: domain brief §5 (helplines; numbers and hours from the directory).
     # The urgent answer to an eviction already scheduled, before any question.
     "urgent_expulsion": {
-        "fr": "C'est urgent : ne restez pas seul·e. Appelez dès aujourd'hui Allô Prévention Expulsion {call_allo} ou le point-justice {call_point_justice}.{numbers_page} Je vais vous indiquer le service social de votre commune.",
-        "en": "This is urgent: do not stay alone with it. Call Allô Prévention Expulsion today {call_allo} or the point-justice {call_point_justice}.{numbers_page} I will tell you the social service for your commune.",
+        "fr": "C'est urgent. Ne restez pas seul·e : appelez dès que possible Allô Prévention Expulsion {call_allo} ou le point-justice {call_point_justice}.{numbers_page} Ensuite, je vous dis où trouver l'assistante sociale du Département.",
+        "en": "This is urgent. Do not stay alone with it: call Allô Prévention Expulsion {call_allo} or the point-justice {call_point_justice} as soon as you can.{numbers_page} Then I will tell you where to find the Département's social worker.",
     },
     "result_intro_immediate": {
         "fr": "Votre situation est urgente. Agissez aujourd'hui : appelez Allô Prévention Expulsion {call_allo} ou le point-justice {call_point_justice}.{numbers_page}",
@@ -228,20 +228,20 @@ ASK: Dict[str, Dict[str, str]] = {
         "en": "When was the lease signed or last renewed? An approximate date is enough (for example “March 2021”). You can answer “I don't know”.",
     },
     "commandement_date": {
-        "fr": "Quel jour le commandement de payer vous a-t-il été remis ? (par exemple « le 3 octobre » ou « 15/09 »)",
-        "en": "On what day was the formal demand for payment (commandement de payer) served on you? (for example “3 October” or “15/09”)",
+        "fr": "Quelle date est écrite sur le commandement de payer ? C'est le jour où le commissaire de justice l'a remis ou déposé, pas celui où vous êtes allé·e le chercher. (par exemple « le 3 octobre » ou « 15/09 »)",
+        "en": "What date is written on the formal demand for payment (commandement de payer)? It is the day the court officer handed it over or left it, not the day you collected it. (for example “3 October” or “15/09”)",
     },
     "hearing_date": {
         "fr": "Quelle est la date de l'audience écrite sur l'assignation ?",
         "en": "What is the hearing date written on the summons?",
     },
     "judgment_served_date": {
-        "fr": "Quel jour le jugement vous a-t-il été remis (signifié) par le commissaire de justice ?",
-        "en": "On what day was the judgment served on you by the court officer (commissaire de justice)?",
+        "fr": "Quelle date est écrite sur le papier du commissaire de justice qui vous a apporté le jugement ? (pas la date du jugement lui-même, ni le jour où vous êtes allé·e le chercher)",
+        "en": "What date is written on the court officer's paper that brought you the judgment? (not the date of the judgment itself, nor the day you collected it)",
     },
     "commandement_de_quitter_date": {
-        "fr": "Quel jour avez-vous reçu le commandement de quitter les lieux ?",
-        "en": "On what day did you receive the order to leave (commandement de quitter les lieux)?",
+        "fr": "Quelle date est écrite sur le commandement de quitter les lieux ? (le jour où le commissaire de justice l'a remis ou déposé)",
+        "en": "What date is written on the order to leave (commandement de quitter les lieux)? (the day the court officer handed it over or left it)",
     },
     # Asked early: the API's orientations differ for a social landlord's tenant.
     # Territoire Habitat is the département's main social landlord (domain
@@ -301,6 +301,10 @@ ASK_BUTTONS: Dict[str, List[Tuple[str, Dict[str, str]]]] = {
         ('/choisir_etape{"stage": "assignation"}', {"fr": "Assignation : convocation au tribunal", "en": "Court summons (assignation)"}),
         ('/choisir_etape{"stage": "jugement"}', {"fr": "Jugement d'expulsion", "en": "Eviction judgment"}),
         ('/choisir_etape{"stage": "commandement_de_quitter"}', {"fr": "Commandement de quitter les lieux", "en": "Order to leave (commandement de quitter les lieux)"}),
+        # The two urgent situations, as the questionnaire's stage step offers
+        # them: a household that did not say them in words can still choose them.
+        ('/choisir_etape{"stage": "expulsion_scheduled"}', {"fr": "Une date d'expulsion est fixée", "en": "An eviction date is set"}),
+        ('/choisir_etape{"stage": "illegal_eviction"}', {"fr": "Mon propriétaire m'a mis·e dehors lui-même (serrure changée, affaires sorties)", "en": "My landlord put me out himself (locks changed, belongings removed)"}),
         ('/choisir_etape{"stage": "unknown"}', {"fr": "Je ne sais pas", "en": "I don't know"}),
     ],
     # Choices carry their value in the `answer` entity; "Je ne sais pas"
@@ -342,7 +346,8 @@ ASK_BUTTONS: Dict[str, List[Tuple[str, Dict[str, str]]]] = {
 }
 
 KIND_LABELS: Dict[str, Dict[str, str]] = {
-    "cdad": {"fr": "Aide juridique gratuite (CDAD)", "en": "Free legal help (CDAD)"},
+    # Not "gratuite": the brief gives no source for it (§4.1).
+    "cdad": {"fr": "Aide juridique (CDAD)", "en": "Legal help (CDAD)"},
     "social_worker": {"fr": "Service social du Département", "en": "Département social services"},
     "fsl": {"fr": "Fonds de solidarité pour le logement (FSL)", "en": "Housing solidarity fund (FSL)"},
     "caf": {"fr": "CAF", "en": "CAF (family benefits office)"},
@@ -367,6 +372,10 @@ def lang_of(tracker: Tracker) -> str:
         return lang
     slot = tracker.get_slot("lang")
     return slot if slot in LANGS else "fr"
+
+
+# A landlord is not put out of the home: the stage question without that choice.
+ASK_BUTTONS["stage.landlord"] = [choice for choice in ASK_BUTTONS["stage"] if "illegal_eviction" not in choice[0]]
 
 
 def question(slot: str, role: Optional[str], lang: str) -> Tuple[str, List[Dict[str, str]]]:

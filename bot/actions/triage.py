@@ -71,7 +71,9 @@ def format_date(iso: str, lang: str) -> str:
     except (TypeError, ValueError):
         return str(iso)
     month = _MONTHS[lang][day.month - 1]
-    return f"{day.day} {month} {day.year}"
+    # "1er avril", as the site writes it (rules.format_date).
+    first = "1er" if lang == "fr" and day.day == 1 else str(day.day)
+    return f"{first} {month} {day.year}"
 
 
 def _intro_key(urgency: str, request: Optional[Mapping[str, Any]]) -> Optional[str]:

@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from . import answers, dialogue
 from .amounts import parse_amount
-from .communes import candidates, commune_entity
+from .communes import candidates, commune_entity, home_commune_said
 from .dates import parse_date_and_precision, parse_upcoming_date, partial_iso
 from .handoff import offer_handoff
 from .helplines import calls, say
@@ -24,6 +24,10 @@ from .webapp_api import WebappApi, WebappUnavailable
 
 # The API's upper bound for an amount (webapp/triage/situation.py).
 MAX_AMOUNT_EUR = 10_000_000
+
+
+# No summons gives a hearing further away than this.
+_FURTHEST_HEARING = dt.timedelta(days=2 * 365)
 
 
 def today() -> dt.date:
@@ -221,6 +225,10 @@ class ValidateTriageForm(FormValidationAction):
             return {}
         if self._intent(tracker) in dialogue.DONT_KNOW:
             return {slot: dialogue.UNKNOWN}
+        if home_commune_said(tracker):
+            # "non j'habite à Delle pas Belfort": a correction of the commune
+            # (taken by the slot mappings), not a date not understood.
+            return {}
         # "non pardon, le 15 novembre" right after "Date notée : 15 décembre
         # 2025." corrects that date; it is not the answer to the next question
         # (it became the lease date, and the deadline said "passed").
@@ -253,6 +261,10 @@ class ValidateTriageForm(FormValidationAction):
             # still open said closed); a hearing "fin janvier" is not New
             # Year's Day. The paper gives the day.
             dispatcher.utter_message(text=text("date_needs_day", lang))
+            return {slot: None}
+        if upcoming and parsed > day + _FURTHEST_HEARING:
+            # A hearing years away is a date misread ("12/15" was 2115), not a summons.
+            dispatcher.utter_message(text=text("not_understood_date", lang))
             return {slot: None}
         if upcoming and parsed < day:
             # Kept, not asked again: "je ne sais pas" after a refusal sent no

@@ -14,7 +14,7 @@ from actions.ask import (ActionAskDebtEur, ActionAskDebts, ActionAskHousingBenef
                          ActionAskResumedRent, ActionAskRole, ActionAskStage)
 from actions.communes import resolve_commune_entity
 from actions.dates import parse_date, parse_date_and_precision
-from actions.handoff import ActionHandleFallback, ActionOfferHandoff
+from actions.handoff import ActionHandleFallback, ActionOfferHandoff, ActionUrgentExpulsion
 from actions.slot_mappings import ValidateSlotMappings
 from actions.triage import ActionSubmitTriage, format_date, render_result
 from actions.triage_form import ValidateTriageForm
@@ -70,6 +70,23 @@ def test_months_of_rent_are_not_an_amount_even_when_asked(text):
     ("le 12 decembre", "past", dt.date(2025, 12, 12)),
     ("yesterday", "past", dt.date(2026, 11, 22)),
     ("Belfort", "past", None),
+    # The hearing's hour, as the summons gives it: "15 janvier à 14h" was the
+    # year 2114, "8/12 a 9h" today.
+    ("le 15 janvier à 14h", "future", dt.date(2027, 1, 15)),
+    ("8/12 a 9h", "future", dt.date(2026, 12, 8)),
+    ("le mardi 8 décembre 2026 à 9 heures", "future", dt.date(2026, 12, 8)),
+    ("le 15 janvier a 14h30", "future", dt.date(2027, 1, 15)),
+    ("10/12/2026 14:00", "future", dt.date(2026, 12, 10)),
+    ("on 8 December at 2 pm", "future", dt.date(2026, 12, 8)),
+    ("le 10 decembre le matin", "future", dt.date(2026, 12, 10)),
+    ("14h", "future", None),
+    ("2026-12-15", "future", dt.date(2026, 12, 15)),
+    ("aujourd hui", "past", dt.date(2026, 11, 23)),
+    # Month first, as typed on the English site: "12/15" was 12 November 2115.
+    ("12/15", "future", dt.date(2026, 12, 15)),
+    ("11/20", "past", dt.date(2026, 11, 20)),
+    ("11/20/2026", "past", dt.date(2026, 11, 20)),
+    ("11/12", "past", dt.date(2025, 12, 11)),      # both could be months: day first, as in France
 ])
 def test_parse_date_reads_relative_to_today(text, prefer, expected):
     """Dates without a year fall on the side of today the question implies."""
@@ -324,7 +341,7 @@ def test_form_reasks_an_unreadable_date():
     ("commandement_date", "commandement_de_payer", "demain", "24 novembre 2026"),
     ("judgment_served_date", "jugement", "dans 10 jours", "3 décembre 2026"),
     ("commandement_de_quitter_date", "commandement_de_quitter", "12/01/2027", "12 janvier 2027"),
-    ("lease_date", "commandement_de_payer", "mars 2027", "1 mars 2027"),
+    ("lease_date", "commandement_de_payer", "mars 2027", "1er mars 2027"),
 ])
 def test_form_refuses_a_past_event_dated_in_the_future(slot, stage, answer, shown):
     """A paper already received cannot bear a future date: said plainly, asked again."""
@@ -572,7 +589,7 @@ def test_landlord_kind_unclear_is_asked_again(text):
     messages, read = answer_landlord_kind(text, "affirmer")
     assert read["landlord_kind"] is None
     assert read["requested_slot"] == "landlord_kind"
-    assert messages[0]["text"].startswith("Je n'ai pas compris. Le logement appartient-il")
+    assert messages[0]["text"].startswith("Je n'ai pas compris. Choisissez « bailleur social »")
 
 
 def test_landlord_kind_told_first_is_kept_and_not_taken_for_the_role():
@@ -766,7 +783,7 @@ def test_submit_sends_known_answers_only_and_relays_result(fake_site):
     reply = messages[0]["text"]
     assert reply.startswith("Votre situation est urgente")
     assert "ESD de Belfort" in reply and "coordonnées à confirmer" in reply
-    assert "• 1 décembre 2026 : Audience" in reply
+    assert "• 1er décembre 2026 : Audience" in reply
     assert messages[1]["custom"]["answers"] == sent
     assert slot_events(events)["urgency"] == "immediate"
 
@@ -862,7 +879,7 @@ def test_render_result_without_orientations_still_has_disclaimer():
     calls = {"call_allo": "au 1", "call_sos_loyers": "au 2", "call_point_justice": "au 3",
              "call_banque_de_france": "au 4"}
     assert "pas un avocat" in render_result({"urgency": "normal"}, "fr", calls)
-    assert format_date("2026-04-01", "fr") == "1 avril 2026"
+    assert format_date("2026-04-01", "fr") == "1er avril 2026"
 
 
 # --- hand-off ---------------------------------------------------------------------
@@ -1145,3 +1162,125 @@ def test_a_landlord_s_answer_never_opens_with_the_tenant_s_words(urgency):
     reply = render_result({"urgency": urgency}, "fr", {}, {"role": "landlord", "stage": "commandement_de_payer"})
     assert reply.startswith("Voici qui contacter et les démarches à faire.")
     assert "vous avez encore des droits" not in reply
+
+
+@pytest.mark.parametrize("message, stage", [
+    ("retard de loyer depuis juin, commandement de payer recu le 20 octobre", "commandement_de_payer"),
+    ("j ai plus payer depuis 5 mois et j ai eu le jugement", "jugement"),
+    ("commandement de paiement recu, je dois 3 loyers", "commandement_de_payer"),
+    ("jai 3 mois de retard et une convocation au tribunal", "assignation"),
+    ("je dois 3 mois de loyer", "arrears"),
+    # A threat is not a summons.
+    ("mon proprio menace de m envoyer au tribunal je dois 2 mois", "arrears"),
+])
+def test_the_arrears_intent_does_not_hide_the_paper_named(message, stage):
+    """Classified as plain arrears, a message naming a paper lost its deadline ("pas encore de procédure")."""
+    tr = tracker(message, intent="loyer_impaye", active_loop=None, slots={"stage": "arrears"},
+                 events=[{"event": "user", "text": message}, {"event": "slot", "name": "stage", "value": "arrears"}])
+    _, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["stage"] == stage
+
+
+@pytest.mark.parametrize("requested", ["hearing_date", "commune", "lease_date"])
+def test_debt_words_in_an_answer_keep_the_stage(requested):
+    """"le 15 decembre, jai 3 mois de loyer de retard" to the hearing's date kept the date and lost the summons."""
+    message = "le 15 decembre, jai 3 mois de loyer de retard"
+    tr = tracker(message, intent="loyer_impaye", requested_slot=requested, slots={"stage": "arrears"},
+                 events=[{"event": "slot", "name": "stage", "value": "assignation"},
+                         {"event": "user", "text": message}, {"event": "slot", "name": "stage", "value": "arrears"}])
+    _, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["stage"] == "assignation"
+
+
+def test_the_court_s_town_is_not_the_home(fake_site):
+    """"convocation au tribunal de belfort… jhabite delle" gave "Commune : Belfort."."""
+    message = "slt jai une convocation au tribunal de belfort pour le 8 decembre. jhabite delle"
+    tr = tracker(message, intent="assignation_tribunal", active_loop=None,
+                 entities=commune_entities(message, "belfort", "delle"))
+    assert resolve_commune_entity(tr) == {"commune": "90033", "commune_name": "Delle"}
+
+
+@pytest.mark.parametrize("active_loop, requested", [("triage_form", "hearing_date"), (None, None)])
+def test_a_home_said_later_corrects_the_commune(fake_site, active_loop, requested):
+    """"non j habite a delle pas belfort" was read as a date, and after the answer changed nothing."""
+    message = "non j habite a delle pas belfort"
+    tr = tracker(message, intent="donner_commune", active_loop=active_loop, requested_slot=requested,
+                 slots={"role": "tenant", "stage": "assignation", "commune": "90010", "commune_name": "Belfort"},
+                 entities=commune_entities(message, "delle", "belfort"))
+    messages, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["commune"] == "90033"
+    assert any(m.get("text") == "Commune : Delle." for m in messages)
+    if active_loop:
+        messages, events = run(ValidateTriageForm(), tr)
+        assert not any("pas compris" in (m.get("text") or "") for m in messages)
+        assert "hearing_date" not in slot_events(events)
+
+
+def test_a_commune_named_in_passing_does_not_replace_the_one_given(fake_site):
+    """Only a home said as such corrects it: "le tribunal de Belfort" does not."""
+    message = "la convocation vient du tribunal de belfort"
+    tr = tracker(message, intent="assignation_tribunal", active_loop="triage_form", requested_slot="hearing_date",
+                 slots={"role": "tenant", "stage": "assignation", "commune": "90033", "commune_name": "Delle"},
+                 entities=commune_entities(message, "belfort"))
+    _, events = run(ValidateSlotMappings(), tr)
+    assert "commune" not in slot_events(events)
+
+
+@pytest.mark.parametrize("message, truce", [
+    ("ils viennent demain matin nous expulser. c est quoi la treve hivernal ??", True),
+    ("they are evicting me tomorrow, what is the winter truce?", True),
+    ("je vais etre expulse demain", False),
+])
+def test_the_urgent_answer_also_answers_a_truce_question(message, truce):
+    """The urgent intent wins over the truce question asked with it; the question still gets its answer."""
+    messages, _ = run(ActionUrgentExpulsion(), tracker(message, intent="expulsion_imminente", active_loop=None))
+    assert messages[0]["text"].startswith(("C'est urgent.", "This is urgent."))
+    assert any(m.get("response") == "utter_treve_hivernale" for m in messages) is truce
+
+
+@pytest.mark.parametrize("message, intent, stage", [
+    ("lettre du tribunal", "jugement_expulsion", None),
+    ("j'ai des papiers du tribunal", "assignation_tribunal", None),
+    ("i got court papers", "assignation_tribunal", None),
+    ("le juge il di moi partir", "jugement_expulsion", "jugement"),
+    ("j'ai une lettre de convocation au tribunal", "assignation_tribunal", "assignation"),
+])
+def test_a_court_paper_not_named_is_asked_not_guessed(message, intent, stage):
+    """"lettre du tribunal" was taken for a judgment: an appeal date and DALO for a household that may have a summons."""
+    guessed = {"jugement_expulsion": "jugement", "assignation_tribunal": "assignation"}[intent]
+    tr = tracker(message, intent=intent, active_loop=None, slots={"stage": guessed},
+                 events=[{"event": "user", "text": message}, {"event": "slot", "name": "stage", "value": guessed}])
+    _, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["stage"] == stage
+
+
+@pytest.mark.parametrize("message", ["mon proprio veut m'expulser", "mon propriétaire veut me mettre dehors",
+                                     "my landlord wants to evict me"])
+def test_a_landlord_s_wish_to_evict_is_not_a_stage(message):
+    """The form asks the stage, with its buttons; it did not say "pas encore de procédure"."""
+    tr = tracker(message, intent="loyer_impaye", active_loop=None, slots={"stage": "arrears"},
+                 events=[{"event": "user", "text": message}, {"event": "slot", "name": "stage", "value": "arrears"}])
+    _, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["stage"] is None
+
+
+@pytest.mark.parametrize("message, stage", [
+    ("i got an eviction notice", None),
+    ("hi i got a eviction letter what do i do", None),
+    ("i received a notice to vacate from the court officer", "commandement_de_quitter"),
+    ("j'ai recu un commandement de quitter les lieux", "commandement_de_quitter"),
+])
+def test_an_eviction_notice_is_asked_which_paper(message, stage):
+    tr = tracker(message, intent="commandement_quitter", active_loop=None, slots={"stage": "commandement_de_quitter"},
+                 events=[{"event": "user", "text": message},
+                         {"event": "slot", "name": "stage", "value": "commandement_de_quitter"}])
+    _, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["stage"] == stage
+
+
+def test_a_hearing_years_away_is_a_date_misread():
+    """No summons gives a hearing in 2115: asked again, not noted."""
+    tr = tracker("le 15 janvier 2115", requested_slot="hearing_date", slots={"role": "tenant", "stage": "assignation"})
+    messages, events = run(ValidateTriageForm(), tr)
+    assert slot_events(events)["hearing_date"] is None
+    assert messages[0]["text"].startswith("Je n'ai pas compris cette date")
