@@ -49,3 +49,17 @@ def test_mark_leaves_tags_and_partial_words_alone():
     assert mark(html, terms) == (
         '<p>A <a title="commandement de payer" href="#x"><span lang="fr">commandement de payer</span></a>, '
         'a référé-liberté, an <span lang="fr">indemnité d&#x27;occupation</span>.</p>')
+
+
+def test_french_words_quoted_in_english_texts_are_marked(app):
+    """The engine's English texts quote French words in « »: a screen reader must read them as French."""
+    from webapp.content.french_terms import mark_in
+
+    with app.app_context():
+        marked = mark_in("Ask for a « protocole de cohésion sociale ». If it is « recevable », tell the judge.", "en")
+        assert '« <span lang="fr">protocole de cohésion sociale</span> »' in marked
+        assert '« <span lang="fr">recevable</span> »' in marked
+        # A glossary term already marked is not marked twice.
+        twice = mark_in("the « commandement de payer »", "en")
+        assert twice.count('<span lang="fr">') == 1
+        assert mark_in("« recevable »", "fr") == "« recevable »"

@@ -62,4 +62,13 @@ def mark_in(text_html: str, lang: str) -> str:
         return text_html
     from webapp.content import get_content
 
-    return mark(text_html, glossary_terms(get_content()))
+    return _mark_quoted(mark(text_html, glossary_terms(get_content())))
+
+
+# The English texts quote other French words between French quotation marks
+# ("ask for a « protocole de cohésion sociale »"): what is quoted so is French.
+_QUOTED = re.compile(r"«(?:\s|&nbsp;|\u00a0|\u202f)*(?!<span lang=\"fr\">)([^«»<>]+?)(?:\s|&nbsp;|\u00a0|\u202f)*»")
+
+
+def _mark_quoted(text_html: str) -> str:
+    return _QUOTED.sub(lambda m: m.group(0).replace(m.group(1), f'<span lang="fr">{m.group(1)}</span>', 1), text_html)
