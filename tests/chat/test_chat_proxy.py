@@ -271,3 +271,17 @@ def test_after_a_language_switch_earlier_messages_keep_their_language(tmp_path):
         page = client.get("/chat", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
     assert '<div class="chat-text" lang="fr"><p>Vous avez reçu un commandement de payer.</p></div>' in page
     assert '<div class="chat-text" lang="fr"><p>bonjour</p></div>' in page
+
+
+def test_after_a_language_switch_the_last_buttons_keep_their_language(tmp_path):
+    """English buttons under a French page were read with French sounds, and the
+    pressed one was logged as French."""
+    reply = [{"text": "Where is the procedure?", "buttons": [{"title": "Court summons", "payload": "/x"}]}]
+    with FakeRasa(reply=reply) as rasa:
+        client = make_test_app(tmp_path, RASA_URL=rasa.url).test_client()
+        client.post("/chat/api/message", json={"message": "hello"}, headers={"Accept-Language": "en-GB"})
+        page = client.get("/chat", headers={"Accept-Language": "fr-FR"}).get_data(as_text=True)
+        assert re.search(r'<button [^>]*lang="en"[^>]*>Court summons</button>', page)
+        answer = client.post("/chat/api/message", json={"button": 0}, headers={"Accept-Language": "fr-FR"}).get_json()
+    assert answer["messages"][0] == {"who": "user", "text": "Court summons", "lang": "en"}
+    assert '<div class="chat-text" lang="en"><p>Court summons</p></div>' in answer["html"]

@@ -119,7 +119,9 @@ def add_bot_messages(chat: dict, messages: list[dict], lang: str) -> list[dict]:
                 added.append(entry)
             continue
         text = message.get("text")
-        buttons = [{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+        # Each button keeps its language too: after a switch, the last
+        # turn's buttons are still the old language's until the next answer.
+        buttons = [{"title": str(b.get("title", "")), "payload": str(b.get("payload", "")), "lang": lang}
                    for b in message.get("buttons") or [] if isinstance(b, dict)]
         if text or buttons:
             entry = {"who": "bot", "text": text or "", "buttons": buttons, "links": [], "lang": lang}

@@ -34,8 +34,9 @@ def _check(chat: dict, text: str) -> tuple[str | None, int]:
     return None, 200
 
 
-def _incoming(chat: dict) -> tuple[str, str]:
-    """(what the log shows, what Rasa receives) for this POST."""
+def _incoming(chat: dict) -> tuple[str, str, str | None]:
+    """(what the log shows, what Rasa receives, the language of what the log
+    shows when it is a button's title, else None) for this POST."""
     data = request.get_json(silent=True) if request.is_json else request.form
     if not hasattr(data, "get"):
         # No JSON, or JSON that is not an object ([1], "x"): no message.
@@ -48,14 +49,14 @@ def _incoming(chat: dict) -> tuple[str, str]:
         try:
             chosen = buttons[int(button)]
         except (ValueError, IndexError, TypeError, OverflowError):   # OverflowError: Infinity
-            return "", ""
-        return chosen["title"], chosen["payload"]
+            return "", "", None
+        return chosen["title"], chosen["payload"], chosen.get("lang")
     text = str(data.get("message") or "")
     # A typed "/intent" would reach Rasa as a command, not as words.
-    return text, text.strip().lstrip("/")
+    return text, text.strip().lstrip("/"), None
 
 
-def _exchange(chat: dict, shown: str, sent: str) -> list[dict]:
+def _exchange(chat: dict, shown: str, sent: str, shown_lang: str | None = None) -> list[dict]:
     """Send one message and log both sides; raises BotUnavailable."""
     conversation.count_sent(chat)
     try:
@@ -63,7 +64,7 @@ def _exchange(chat: dict, shown: str, sent: str) -> list[dict]:
     finally:
         conversation.save(chat)
     lang = _lang()
-    chat["log"].append({"who": "user", "text": shown, "lang": lang})
+    chat["log"].append({"who": "user", "text": shown, "lang": shown_lang or lang})
     added = conversation.add_bot_messages(chat, messages, lang)
     conversation.save(chat)
     return added
@@ -109,13 +110,13 @@ def index():
 def post_message():
     """No-JavaScript mode: a plain form post, then back to the page (PRG)."""
     chat = conversation.state()
-    shown, sent = _incoming(chat)
+    shown, sent, shown_lang = _incoming(chat)
     error, status = _check(chat, shown)
     if error:
         # The whole text comes back, so nothing typed is lost.
         return _page(chat, status=status, error=error, draft=shown)
     try:
-        _exchange(chat, shown, sent)
+        _exchange(chat, shown, sent, shown_lang)
     except BotUnavailable as exc:
         current_app.logger.warning("chat: bot unavailable: %s", exc)
         return _page(chat, unavailable=True, draft=shown)
@@ -126,12 +127,12 @@ def post_message():
 def api_message():
     """The widget's endpoint: JSON in, the bot's new messages out."""
     chat = conversation.state()
-    shown, sent = _incoming(chat)
+    shown, sent, shown_lang = _incoming(chat)
     error, status = _check(chat, shown)
     if error:
         return _json({"errors": [{"field": "message", "message": error}]}, status)
     try:
-        added = _exchange(chat, shown, sent)
+        added = _exchange(chat, shown, sent, shown_lang)
     except BotUnavailable as exc:
         current_app.logger.warning("chat: bot unavailable: %s", exc)
         return _json({
@@ -139,7 +140,7 @@ def api_message():
             "unavailable": True,
             "fallback_html": render_template("chat/_unavailable.html"),
         }, 503)
-    new_entries = [{"who": "user", "text": shown, "lang": _lang()}] + added
+    new_entries = [{"who": "user", "text": shown, "lang": shown_lang or _lang()}] + added
     turn, labels = _turn_macros(), chat_labels()
     return _json({
         "messages": new_entries,
