@@ -11,6 +11,12 @@ _WITH_CURRENCY = re.compile(
 _NOT_MONEY = r"\s*(?:mois|months?|loyers?|ans?|annees?|years?|semaines?|weeks?|jours?|days?)\b"
 _BARE = re.compile(rf"(?<![\d/])(?P<n>{_NUMBER})(?![\d/])(?!{_NOT_MONEY})", re.IGNORECASE)
 
+# Months of rent and the rent: "3 mois de loyer à 550", "3 loyers de 550 €",
+# "3 months at 550": the debt is the product (it was read as 550).
+_MONTHS_OF_RENT = re.compile(
+    rf"\b(?P<months>\d{{1,2}})\s*(?:mois|loyers?|months?)(?:\s+(?:de\s+loyers?|of\s+rent|rent))?"
+    rf"\s*(?:à|a|de|at|of|x|×|\*)\s*(?P<rent>{_NUMBER})\s*{_CURRENCY}?(?!\s*(?:mois|months?))", re.IGNORECASE)
+
 _UNITS = {
     "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,
     "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12,
@@ -39,6 +45,9 @@ def parse_amount(text: str, require_currency: bool = True) -> Optional[float]:
     """
     if not text:
         return None
+    months = _MONTHS_OF_RENT.search(text)
+    if months and 0 < int(months.group("months")) <= 60:
+        return int(months.group("months")) * _to_float(months.group("rent"))
     match = _WITH_CURRENCY.search(text)
     if match:
         group = "before" if match.group("before") else "after"

@@ -42,6 +42,11 @@ def fixed_today(monkeypatch):
     ("je dois -300e", None),
     ("ma dette - 800 €", 800.0),           # a dash in a sentence, not a minus
     ("1 500 € - 2000 €", 1500.0),
+    # Months of rent and the rent: the product ("3 mois de loyer a 550" was 550).
+    ("3 mois de loyer a 550", 1650.0),
+    ("je dois 3 loyers de 550€", 1650.0),
+    ("3 months at 550 euros", 1650.0),
+    ("3 mois de loyer de retard", None),
 ])
 def test_parse_amount_reads_amounts_people_type(text, expected):
     """Amounts with a currency are read; months of rent are not money."""

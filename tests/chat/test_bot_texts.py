@@ -37,8 +37,8 @@ def test_the_truce_answer_gives_the_rules_days(lang, template):
 
 
 @pytest.mark.parametrize("lang, template", [
-    ("fr", "dans les {period} qui suivent le moment où la dette atteint {months} mois de loyer et de charges"),
-    ("en", "within {period} of the debt reaching {months} months of rent and charges"),
+    ("fr", "Il a {period} pour le faire, dès que la dette atteint {months} mois de loyer et de charges"),
+    ("en", "They have {period} to do it, from when the debt reaches {months} months of rent and charges"),
 ])
 def test_the_housing_benefit_answer_gives_the_rules_delay_and_threshold(lang, template):
     period = RULES.format_duration(RULES.duration("caf_report"), lang)

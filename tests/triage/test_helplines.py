@@ -185,7 +185,7 @@ def test_the_free_mark_and_the_hours_follow_the_number_as_the_directory_gives_th
     helpline = [o for o in tenant.orientations if o["kind"] == "helpline"][0]["reason"]
     assert helpline.endswith("au 0 805 299 049 (appel gratuit ; du lundi au vendredi, de 14 h à 17 h).")
     steps = [s["text"] for s in tenant.next_steps]
-    assert "Pour être orienté vers le point-justice le plus proche de chez vous, appelez le 3039 (appel gratuit)." in steps
+    assert "Pour être orienté·e vers le point-justice le plus proche de chez vous, appelez le 3039 (appel gratuit)." in steps
     assert ("Appelez Allô Prévention Expulsion au 0 805 299 049 (appel gratuit ; du lundi au vendredi, "
             "de 14 h à 17 h).") in steps
     assert says_free_call(tenant)

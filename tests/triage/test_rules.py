@@ -330,3 +330,17 @@ def test_an_admissible_overindebtedness_file_does_not_stop_the_eviction_by_itsel
     result = run(stage="assignation", overindebtedness="admissible")
     (bdf,) = [o["reason"] for o in result.orientations if o["kind"] == "banque_de_france"]
     assert "n'arrête pas l'expulsion tout seul" in bdf and "jusqu'à 2 ans" in bdf
+
+
+def test_an_order_to_leave_whose_two_months_ended_before_winter_gives_the_truce_s_end():
+    """A CQL of 25 August: "26 octobre 2026 (date passée)" read as "any day now" in November."""
+    result = run(stage="commandement_de_quitter", commandement_de_quitter_date="2026-08-25",
+                 today=dt.date(2026, 11, 24))
+    (eviction,) = [d for d in result.deadlines if d["kind"] == "earliest_eviction"]
+    assert eviction["date"] == "2027-04-01" and not eviction["passed"]
+    assert eviction["label"].startswith("Pas d'expulsion par la force avant le 1er avril 2027")
+    # Out of the truce, the date gone by is said as such.
+    result = run(stage="commandement_de_quitter", commandement_de_quitter_date="2027-04-20",
+                 today=dt.date(2027, 7, 1))
+    (eviction,) = [d for d in result.deadlines if d["kind"] == "earliest_eviction"]
+    assert eviction["date"] == "2027-06-21" and eviction["passed"]

@@ -452,7 +452,14 @@ def deadline_list(situation: Situation, rules: Rules, lang: str, b: _Builder | N
     if situation.commandement_de_quitter_date is not None:
         day, pushed = dl.earliest_eviction(rules, situation.commandement_de_quitter_date)
         period = fmt(rules.duration("wait_after_commandement_de_quitter"), lang)
-        if pushed:
+        if day < situation.today and dl.in_winter_truce(rules, situation.today):
+            # The 2 months ended before this winter: "26 octobre (date
+            # passée)" read as "any day now", when no forced eviction can
+            # take place before the truce ends.
+            day = dl.truce_end_after(rules, situation.today)
+            label = rules.text("deadlines", "earliest_eviction.truce_now", lang, period=period,
+                               truce=truce_text(rules, lang), truce_end_next=rules.format_date(day, lang))
+        elif pushed:
             label = rules.text("deadlines", "earliest_eviction.truce", lang, period=period,
                                truce=truce_text(rules, lang), truce_end_next=rules.format_date(day, lang))
         else:
