@@ -104,10 +104,11 @@ def test_a_language_change_sets_the_four_in_the_other_language(fake_site):
 def test_domain_responses_print_the_directory_numbers(fake_site):
     slots, english = first_message_slots(), first_message_slots("en")
     urgent = urgent_text(slots)
-    assert ("Appelez dès aujourd'hui Allô Prévention Expulsion au 0 805 299 049 "
+    # "dès que possible", not "dès aujourd'hui": the line is open on weekdays, 2 to 5 pm.
+    assert ("appelez dès que possible Allô Prévention Expulsion au 0 805 299 049 "
             "(gratuit ; du lundi au vendredi, de 14 h à 17 h) ou le point-justice au 3039 (gratuit).") in urgent
-    assert ("Call Allô Prévention Expulsion today on 0 805 299 049 (free; Monday to Friday, 2 pm to 5 pm) "
-            "or the point-justice on 3039 (free).") in urgent_text(english, "en")
+    assert ("call Allô Prévention Expulsion on 0 805 299 049 (free; Monday to Friday, 2 pm to 5 pm) "
+            "or the point-justice on 3039 (free) as soon as you can.") in urgent_text(english, "en")
     assert "appelez la Banque de France au 34 14 (du lundi" in utter("utter_surendettement", slots)
     assert "call the Banque de France on 34 14 (Monday" in utter("utter_surendettement", english, "en")
     assert "appeler le point-justice au 3039 (gratuit)." in utter("utter_aide_juridique", slots)
@@ -221,9 +222,9 @@ def test_site_down_gives_the_contacts_page_instead_of_a_number(closed_port_url):
     assert_fallback(urgent)
     # Neither line has a number: one sentence sends to the contacts page
     # (the domain response did it twice in one sentence).
-    assert urgent.startswith("C'est urgent : ne restez pas seul·e. Appelez dès aujourd'hui "
+    assert urgent.startswith("C'est urgent. Ne restez pas seul·e : appelez dès que possible "
                              "Allô Prévention Expulsion ou le point-justice. Leurs numéros sont sur la page")
-    assert urgent.endswith("Je vais vous indiquer le service social de votre commune.")
+    assert urgent.endswith("Ensuite, je vous dis où trouver l'assistante sociale du Département.")
     assert_fallback(urgent_text(english, "en"))
     for name in HELPLINE_RESPONSES:
         assert_fallback(utter(name, slots))

@@ -124,7 +124,7 @@ def test_english_conversation_with_close_hearing_is_urgent(chat_app, live_site):
     assert result.startswith("Your situation is urgent")
     assert expected_social_worker(live_site, "90033", "en") in result
     # "not yet" reaches the API, which adds the step to resume the rent.
-    assert "pay the full rent each month again" in result
+    assert "pay each month's rent in full again" in result
     with client.session_transaction() as session:
         assert session["triage_request"]["resumed_rent"] is False
 
