@@ -120,6 +120,12 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "fr": "C'est urgent. Ne restez pas seul·e : appelez dès que possible Allô Prévention Expulsion {call_allo} ou le point-justice {call_point_justice}.{numbers_page} Ensuite, je vous dis où trouver l'assistante sociale du Département.",
         "en": "This is urgent. Do not stay alone with it: call Allô Prévention Expulsion {call_allo} or the point-justice {call_point_justice} as soon as you can.{numbers_page} Then I will tell you where to find the Département's social worker.",
     },
+    # Said as soon as a key date makes the situation urgent (the site's
+    # answer), before the remaining questions.
+    "urgent_early": {
+        "fr": "C'est urgent. Appelez dès que possible Allô Prévention Expulsion {call_allo} ou le point-justice {call_point_justice}.{numbers_page} Je vous pose encore quelques questions pour trouver les aides : à chacune, vous pouvez répondre « je ne sais pas ».",
+        "en": "This is urgent. Call Allô Prévention Expulsion {call_allo} or the point-justice {call_point_justice} as soon as you can.{numbers_page} I will ask a few more questions to find the aid you can get: you can answer “I don't know” to each.",
+    },
     "result_intro_immediate": {
         "fr": "Votre situation est urgente. Agissez aujourd'hui : appelez Allô Prévention Expulsion {call_allo} ou le point-justice {call_point_justice}.{numbers_page}",
         "en": "Your situation is urgent. Act today: call Allô Prévention Expulsion {call_allo} or the point-justice {call_point_justice}.{numbers_page}",

@@ -20,7 +20,7 @@ from .handoff import offer_handoff
 from .helplines import calls, say
 from .texts import lang_of, text
 from .triage import format_date
-from .webapp_api import WebappApi, WebappUnavailable
+from .webapp_api import TriageRejected, WebappApi, WebappUnavailable
 
 # The API's upper bound for an amount (webapp/triage/situation.py).
 MAX_AMOUNT_EUR = 10_000_000
@@ -90,6 +90,13 @@ def _said_just_before(tracker: Tracker, key: str, lang: str) -> bool:
     question asked again comes after it, so it is not the last one)."""
     opening = text(key, lang).split("{", 1)[0]
     return any(said.startswith(opening) for said in _previous_turn_texts(tracker))
+
+
+def _said_before(tracker: Tracker, key: str, lang: str) -> bool:
+    """True when the bot said the text `key` at any point of this conversation."""
+    opening = text(key, lang).split("{", 1)[0]
+    return any(event.get("event") == "bot" and str(event.get("text") or "").startswith(opening)
+               for event in tracker.events)
 
 
 class ValidateTriageForm(FormValidationAction):
@@ -283,7 +290,29 @@ class ValidateTriageForm(FormValidationAction):
         # December, "le 5 janvier" a hearing next January; the household sees
         # it before the deadlines, and may correct it at once.
         dispatcher.utter_message(text=text("date_noted", lang, date=shown))
+        self._say_if_urgent(slot, parsed.isoformat(), dispatcher, tracker)
         return {slot: parsed.isoformat()}
+
+    def _say_if_urgent(self, slot: str, iso: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """Urgent situations get the urgent answer first (issue 5): a hearing
+        or an eviction days away must not wait behind the aid questions.
+
+        Whether it is urgent is the site's to say (its rules, its 14 days):
+        the date goes to the triage API at once, with what is known; the
+        whole answer still comes at the end. Said once per conversation.
+        """
+        lang = lang_of(tracker)
+        if tracker.get_slot("role") != "tenant" or _said_before(tracker, "urgent_early", lang):
+            return
+        request = {"lang": lang, "role": "tenant", "stage": tracker.get_slot("stage"), slot: iso}
+        if tracker.get_slot("commune") not in (None, "", dialogue.UNKNOWN):
+            request["commune"] = tracker.get_slot("commune")
+        try:
+            urgency = self.api.triage(request).get("urgency")
+        except (WebappUnavailable, TriageRejected):
+            return
+        if urgency == "immediate":
+            dispatcher.utter_message(text=say("urgent_early", lang, calls(tracker, lang)))
 
     def extract_lease_date(self, dispatcher, tracker, domain):
         return self._extract_date("lease_date", dispatcher, tracker)

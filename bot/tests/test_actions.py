@@ -1289,3 +1289,28 @@ def test_a_hearing_years_away_is_a_date_misread():
     messages, events = run(ValidateTriageForm(), tr)
     assert slot_events(events)["hearing_date"] is None
     assert messages[0]["text"].startswith("Je n'ai pas compris cette date")
+
+
+def test_a_key_date_that_makes_it_urgent_gets_the_urgent_answer_at_once(fake_site):
+    """A hearing days away waited behind eight aid questions for any word of urgency.
+    Urgent or not is the site's answer (its rules), asked with the date."""
+    fake_site.triage_body = dict(fake_site.triage_body, urgency="immediate")
+    tr = tracker("le 30 novembre", requested_slot="hearing_date",
+                 slots={"role": "tenant", "stage": "assignation", "commune": "90010"})
+    messages, events = run(ValidateTriageForm(), tr)
+    assert slot_events(events)["hearing_date"] == "2026-11-30"
+    assert [m["text"][:22] for m in messages] == ["Date notée : 30 novemb", "C'est urgent. Appelez "]
+    posted = [body for method, path, body in fake_site.requests if method == "POST"]
+    assert posted == [{"lang": "fr", "role": "tenant", "stage": "assignation", "hearing_date": "2026-11-30",
+                       "commune": "90010"}]
+    # Said once: the next date of the same conversation does not repeat it.
+    said = [{"event": "bot", "text": messages[1]["text"]}]
+    messages, _ = run(ValidateTriageForm(), tracker("le 30 novembre", requested_slot="hearing_date", events=said,
+                                                   slots={"role": "tenant", "stage": "assignation"}))
+    assert len(messages) == 1
+
+
+def test_a_date_that_is_not_urgent_adds_nothing(fake_site):
+    tr = tracker("le 15 mars", requested_slot="hearing_date", slots={"role": "tenant", "stage": "assignation"})
+    messages, _ = run(ValidateTriageForm(), tr)
+    assert len(messages) == 1 and messages[0]["text"].startswith("Date notée")
