@@ -121,6 +121,9 @@ class ValidateTriageForm(FormValidationAction):
             if any(_is_miss(t, lang) for t in previous) and not any(t.startswith(handoff_opening) for t in previous):
                 # Two answers in a row not understood: a person may be what
                 # helps now; the question stays asked for whoever goes on.
+                # Not offered again right after (the previous turn had it),
+                # but again at the next second miss: a household still stuck
+                # keeps the way out near its last message. Deliberate.
                 offer_handoff(dispatcher, lang, calls(tracker, lang))
         return events
 
