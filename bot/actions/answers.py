@@ -87,7 +87,9 @@ _NOT_EMPLOYEE = (r"\b(chomage|chomeur|chomeuse|sans emploi|sans travail|pas de t
                  r"agricole|agriculteur|agricultrice|ferme|invalidite|rsa|au foyer|"
                  r"unemployed|retired|civil servant|public sector|student|self employed|"
                  r"self-employed|farm|farmer|no job|jobless)\b"
-                 r"|\b(pas|plus|not|no longer)\s+(salarie|salariee|employee?)")
+                 r"|\b(pas|plus|not|no longer)\s+(salarie|salariee|employee?)"
+                 # "je travaille pas", "je ne travaille plus", "i don't work"
+                 r"|\b(travaille|bosse)\s+(pas|plus)\b|\bne (travaille|bosse)\b|\b(don'?t|do not) work\b")
 _EMPLOYEE = (r"\b(salarie|salariee|cdi|cdd|interim|interimaire|employee?|ouvriere?|"
              r"je travaille|je bosse|i work|i'm employed|private company|entreprise privee|"
              r"boite privee|dans le prive|temp work)\b")
@@ -170,6 +172,28 @@ _STAGES_IN_WORDS = (
 
 _THREAT = (r"\b(menace|menacer|veut|voudrait|va m|vas m|risque|pourrait|compte m|threaten\w*|"
            r"wants? to|going to|will take)\b")
+# Just before a paper's name, words that say it has not come: "je sais pas
+# si je vais avoir un jugement", "il allait porter plainte au tribunal",
+# "pour éviter le tribunal", "pas encore d'assignation".
+_NOT_YET = re.compile(r"\b(si|(?:vais|va|vas) (?:avoir|recevoir|etre|m'|m |me |porter)|allait|allais|risque|risquer|"
+                      r"menace|menacer|veut|voudrait|pourrait|"
+                      r"eviter|avant|peur|pas encore|pas de|pas d|sans|aucune?|jamais|if|will|would|might|"
+                      r"avoid|before|afraid|no|not yet|threaten\w*|going to|wants? to)\b[^.!?]{0,40}$")
+# A question about a word, not a fact: "c'est quoi une assignation ?".
+_ASKS_WHAT = (r"\b(c'?est quoi|c est quoi|cest quoi|qu'?est ce que?|qu est ce|que veut dire|ca veut dire quoi|"
+              r"what is|what's|what does|what do .* mean)\b")
+
+
+def asks_what_a_word_means(text: str) -> bool:
+    return _has(_ASKS_WHAT, fold(text))
+
+
+def paper_only_feared(text: str) -> bool:
+    """True when the message names a court paper only as feared, threatened or
+    asked about ("il menace de m'envoyer au tribunal", "c'est quoi un jugement")."""
+    t = fold(text)
+    named = [m for _, pattern in _STAGES_IN_WORDS for m in re.finditer(pattern, t)]
+    return bool(named) and (asks_what_a_word_means(t) or all(_NOT_YET.search(t[:m.start()]) for m in named))
 
 
 # A court paper named only as a paper: "lettre du tribunal", "j'ai des
@@ -211,11 +235,28 @@ def eviction_wanted(text: str) -> bool:
 def stage_said(text: str) -> Optional[str]:
     """The latest stage a message names by its paper (never "arrears"), or None."""
     t = fold(text)
+    if asks_what_a_word_means(t):
+        return None
     for stage, pattern in _STAGES_IN_WORDS:
-        # "il menace de m'envoyer au tribunal": a threat, not a summons.
-        if _has(pattern, t) and not (stage == "assignation" and _has(_THREAT, t)):
+        # "il menace de m'envoyer au tribunal": a threat, not a summons;
+        # "je sais pas si je vais avoir un jugement": not a judgment.
+        if any(not _NOT_YET.search(t[:m.start()]) for m in re.finditer(pattern, t)) \
+                and not (stage == "assignation" and _has(_THREAT, t)):
             return stage
     return "commandement_de_payer" if _has(_COMMANDEMENT_DE_PAYER, t) else None
+
+
+# English written on the French page: a few of the commonest English words
+# and none of the French ones. Only to point to the English version.
+_ENGLISH_WORDS = frozenset("i i'm my the a to from got have has is and please landlord rent owe paper "
+                           "court bailiff evict eviction help what how do don't speak".split())
+_FRENCH_WORDS = frozenset("je j'ai j'ai mon ma mes le la les un une de du des et est pas loyer proprio "
+                          "propriétaire proprietaire huissier papier tribunal aide bonjour merci".split())
+
+
+def written_in_english(text: str) -> bool:
+    words = re.findall(r"[a-zà-ÿ']+", (text or "").lower())
+    return sum(w in _ENGLISH_WORDS for w in words) >= 3 and not any(w in _FRENCH_WORDS for w in words)
 
 
 # A phone number, an e-mail address, or a call back asked for in words.

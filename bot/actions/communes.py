@@ -28,6 +28,10 @@ _NOT_THE_HOME = re.compile(
     r"(?:de\s+|du\s+|d\s*|in\s+|of\s+)?)$")
 
 
+# A commune denied: "j'habite à Cravanche pas Valdoie", "plus à Belfort".
+_DENIED = re.compile(r"\b(?:pas|plus|non|not|no longer)\s+(?:a\s+|à\s+|de\s+|d\s+|en\s+|in\s+|at\s+)?$")
+
+
 # Where the household lives, said just before a commune: "j'habite à", "je vis à".
 _HOME = re.compile(r"\b(?:j?habite|habitons|vis|vit|vivons|loge|logement|appartement|appart|maison|live|living|home)"
                    r"\b(?:\s+\w+){0,3}\s*$")
@@ -55,7 +59,7 @@ def _named_places(tracker: Tracker) -> Dict[bool, List[str]]:
             continue
         start = entity.get("start")
         before = fold(message[:start]) if isinstance(start, int) and start else ""
-        if before and _NOT_THE_HOME.search(before + " "):
+        if before and (_NOT_THE_HOME.search(before + " ") or _DENIED.search(before + " ")):
             continue
         places.append((bool(before) and _HOME.search(before) is not None, str(entity["value"])))
     return {flag: [value for is_home, value in places if is_home == flag] for flag in (True, False)}

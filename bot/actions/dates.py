@@ -24,7 +24,10 @@ _TIME = re.compile(
 )
 _PART_OF_DAY = re.compile(r"\b(?:dans la |le |l'|in the )?(?:matin|matinee|matinée|apres-midi|après-midi|"
                           r"apres midi|après midi|soir|morning|afternoon|evening)\b", re.IGNORECASE)
-# Month first, as in English-speaking countries: "12/15" is 15 December, not
+# Month and a two-digit year, as French papers write them: "04/21". Only when
+# the second number cannot be a month.
+_MONTH_SHORT_YEAR = re.compile(r"^(0?[1-9]|1[0-2])[/.-](1[3-9]|[2-9]\d)$")
+# Month first, as in English-speaking countries (the English site only): "12/15" is 15 December, not
 # the 12th of a 15th month (dateparser made it 12 November 2115). Only when
 # the second number cannot be a month; "11/12" stays day first, as in France.
 _MONTH_FIRST = re.compile(r"\b(\d{1,2})[/.](\d{1,2})\b(?=$|[/.\s,])")
@@ -52,17 +55,17 @@ _NEAR = dt.timedelta(days=183)
 _MONTH_YEAR = re.compile(r"^(?:(?P<m1>\d{1,2})[/.-](?P<y1>(?:19|20)\d{2})|(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{1,2}))$")
 
 
-def parse_date(text: str, today: dt.date, prefer: str = "past") -> Optional[dt.date]:
+def parse_date(text: str, today: dt.date, prefer: str = "past", lang: str = "fr") -> Optional[dt.date]:
     """Return the date meant by ``text``, read relative to ``today``, or None.
 
     ``prefer`` ("past" or "future") settles "le 3 octobre" without a year: a
     commandement already received is in the past, a hearing in the future.
     """
-    return parse_date_and_precision(text, today, prefer)[0]
+    return parse_date_and_precision(text, today, prefer, lang)[0]
 
 
-def parse_date_and_precision(text: str, today: dt.date,
-                             prefer: str = "past") -> Tuple[Optional[dt.date], str]:
+def parse_date_and_precision(text: str, today: dt.date, prefer: str = "past",
+                             lang: str = "fr") -> Tuple[Optional[dt.date], str]:
     """(the date, how much of it was given: "day", "month" or "year").
 
     "juillet 2023" is the 1st of July with "month"; "en 2023" a day of 2023
@@ -83,7 +86,13 @@ def parse_date_and_precision(text: str, today: dt.date,
         return None, "day"
     # "avant hier" without its hyphen: dateparser found "hier" in it, a day late.
     cleaned = _TWO_DAYS.sub(lambda m: m.group(1).lower() + "-" + m.group(2).lower(), cleaned)
-    cleaned = _MONTH_FIRST.sub(_day_first, cleaned)
+    if lang == "en":
+        cleaned = _MONTH_FIRST.sub(_day_first, cleaned)
+    else:
+        # "04/21" on the French site: April 2021, as a lease date is written.
+        short_year = _MONTH_SHORT_YEAR.match(cleaned)
+        if short_year:
+            return dt.date(2000 + int(short_year.group(2)), int(short_year.group(1)), 1), "month"
     # Spellings of "aujourd'hui" dateparser does not know.
     cleaned = _TODAY.sub("aujourd'hui", cleaned)
     if _ISO_DAY.match(cleaned):
@@ -156,7 +165,7 @@ def _nearest_day_of_month(day: int, today: dt.date, prefer: str) -> Optional[dt.
     return None
 
 
-def parse_upcoming_date(text: str, today: dt.date) -> Optional[dt.date]:
+def parse_upcoming_date(text: str, today: dt.date, lang: str = "fr") -> Optional[dt.date]:
     """The date of an event expected ahead (a hearing), read relative to ``today``.
 
     A day without a year is read forward ("le 5 janvier" in November is next
@@ -165,10 +174,10 @@ def parse_upcoming_date(text: str, today: dt.date) -> Optional[dt.date]:
     is the hearing that has just passed, not one a year ahead, and the form
     must say it has passed.
     """
-    ahead = parse_date(text, today, prefer="future")
+    ahead = parse_date(text, today, prefer="future", lang=lang)
     if ahead is None or ahead - today <= _NEAR or _EXPLICIT_YEAR.search(text or ""):
         return ahead
-    behind = parse_date(text, today, prefer="past")
+    behind = parse_date(text, today, prefer="past", lang=lang)
     if behind is not None and dt.timedelta(0) < today - behind <= _NEAR:
         return behind
     return ahead

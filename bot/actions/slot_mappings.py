@@ -29,6 +29,11 @@ class ValidateSlotMappings(ValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         events = await super().run(dispatcher, tracker, domain)
+        if lang_of(tracker) == "fr" and answers.written_in_english(tracker.latest_message.get("text") or "") \
+                and not _english_pointed_out(tracker):
+            # English typed on the French page: where the English version is,
+            # once; the answer itself follows, in the page's language.
+            dispatcher.utter_message(response="utter_english_available")
         if answers.gives_contact_details(tracker.latest_message.get("text") or ""):
             # The chat never asks for them and passes them to no one: say so,
             # and where a call back is asked for, with consent.
@@ -66,7 +71,8 @@ class ValidateSlotMappings(ValidationAction):
             # "non j'habite à Delle, pas Belfort": a home said in so many
             # words corrects the commune at any point, but the commune
             # question itself reads its own answer.
-            if tracker.get_slot("requested_slot") == "commune":
+            if tracker.get_slot("requested_slot") == "commune" or tracker.get_slot("role") == "landlord":
+                # A landlord's own home is not the let home.
                 return {}
             found = resolve_commune_entity(tracker, home_only=True)
             if not found or found["commune"] == tracker.get_slot("commune"):
@@ -131,6 +137,11 @@ class ValidateSlotMappings(ValidationAction):
                 answers.names_commandement_de_payer(tracker.latest_message.get("text") or ""):
             value = value_before_this_message(tracker, "stage")
         message = tracker.latest_message.get("text") or ""
+        if value in ("assignation", "jugement", "commandement_de_quitter") and answers.paper_only_feared(message):
+            # "c'est quoi une assignation ?", "il menace de m'envoyer au
+            # tribunal": no paper received. The stage stays as it was (asked
+            # when nothing was said yet).
+            return {"stage": answers.stage_said(message) or value_before_this_message(tracker, "stage")}
         if value in ("assignation", "jugement") and intent in ("assignation_tribunal", "jugement_expulsion") \
                 and answers.vague_court_paper(message):
             # "lettre du tribunal": a summons or a judgment? Asked, not guessed.
@@ -148,6 +159,12 @@ class ValidateSlotMappings(ValidationAction):
             value = (answers.stage_said(message)
                      or (before if before not in (None, "unknown") else None if answers.eviction_wanted(message)
                          else value))
+        if value == "expulsion_scheduled" and intent == "choisir_etape" \
+                and value_before_this_message(tracker, "stage") != value:
+            # The stage question's button: the urgent answer first, as when
+            # the household says it in words (rules "urgent.yml").
+            lang = lang_of(tracker)
+            dispatcher.utter_message(text=helplines.say("urgent_expulsion", lang, helplines.calls(tracker, lang)))
         return self._keep_while_answering(tracker, "stage", value)
 
     # --- helpers -----------------------------------------------------------------
@@ -178,6 +195,11 @@ class ValidateSlotMappings(ValidationAction):
             return {slot: value}
         before = value_before_this_message(tracker, slot)
         return {slot: before if before is not None else value}
+
+
+def _english_pointed_out(tracker: Tracker) -> bool:
+    return any(event.get("event") == "bot" and str(event.get("text") or "").startswith("This service is also in English")
+               for event in tracker.events)
 
 
 def value_before_this_message(tracker: Tracker, slot: str) -> Any:

@@ -98,6 +98,10 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "en": "Do not write your number, address or e-mail here: this conversation passes them to no one. To be called back, choose “Be contacted”: a form asks for them, with your consent.",
     },
     "date_noted": {"fr": "Date notée : {date}.", "en": "Date noted: {date}."},
+    "what_a_word_means": {
+        "fr": "Les mots de la procédure sont expliqués simplement dans le glossaire : /infos/glossaire. Vous pouvez aussi me répondre « je ne sais pas ».",
+        "en": "The words of the procedure are explained simply in the glossary: /infos/glossaire. You can also answer “I don't know”.",
+    },
     "date_needs_day": {
         "fr": "Il me faut le jour exact : les délais se comptent à partir de lui. Il est écrit sur le papier (par exemple « 15/10 »). Si vous ne le trouvez pas, répondez « je ne sais pas ».",
         "en": "I need the exact day: the time limits are counted from it. It is written on the paper (for example “15/10”). If you cannot find it, answer “I don't know”.",

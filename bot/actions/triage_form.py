@@ -220,7 +220,7 @@ class ValidateTriageForm(FormValidationAction):
     # --- amount and dates ----------------------------------------------------
     def extract_debt_eur(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: DomainDict) -> Dict[Text, Any]:
-        if not self._asked(tracker, "debt_eur"):
+        if not self._asked(tracker, "debt_eur") or self._corrects_noted_date(tracker):
             return {}
         if self._intent(tracker) in dialogue.DONT_KNOW:
             return {"debt_eur": dialogue.UNKNOWN}
@@ -229,16 +229,24 @@ class ValidateTriageForm(FormValidationAction):
             dispatcher.utter_message(text=text("not_understood_amount", lang_of(tracker)))
         return {"debt_eur": amount}
 
+    def _corrects_noted_date(self, tracker: Tracker) -> Optional[str]:
+        """The key date just said back, when this message corrects it ("non
+        pardon, le 3 décembre") whatever the question now asked; else None."""
+        if not _CORRECTION.match(self._text(tracker)):
+            return None
+        noted = _date_just_noted(tracker)
+        if noted is None or parse_date_and_precision(self._text(tracker), today(), lang=lang_of(tracker))[0] is None:
+            return None
+        return noted
+
     def _extract_date(self, slot: str, dispatcher: CollectingDispatcher,
                       tracker: Tracker) -> Dict[Text, Any]:
         if not self._asked(tracker, slot):
-            return {}
+            # The correction of this date, typed at the next question (the
+            # debt, the housing benefit): it became a debt of 3 €.
+            return self._read_date(slot, dispatcher, tracker) if self._corrects_noted_date(tracker) == slot else {}
         if self._intent(tracker) in dialogue.DONT_KNOW:
             return {slot: dialogue.UNKNOWN}
-        if home_commune_said(tracker):
-            # "non j'habite à Delle pas Belfort": a correction of the commune
-            # (taken by the slot mappings), not a date not understood.
-            return {}
         # "non pardon, le 15 novembre" right after "Date notée : 15 décembre
         # 2025." corrects that date; it is not the answer to the next question
         # (it became the lease date, and the deadline said "passed").
@@ -256,12 +264,20 @@ class ValidateTriageForm(FormValidationAction):
         lang, day = lang_of(tracker), today()
         upcoming = slot in dialogue.FUTURE_DATE_SLOTS
         if upcoming:
-            parsed = parse_upcoming_date(self._text(tracker), day)
+            parsed = parse_upcoming_date(self._text(tracker), day, lang=lang)
             # How much of it was given: "fin janvier" is no day for a hearing either.
-            precision = parse_date_and_precision(self._text(tracker), day, prefer="future")[1]
+            precision = parse_date_and_precision(self._text(tracker), day, prefer="future", lang=lang)[1]
         else:
-            parsed, precision = parse_date_and_precision(self._text(tracker), day, prefer="past")
+            parsed, precision = parse_date_and_precision(self._text(tracker), day, prefer="past", lang=lang)
         if parsed is None:
+            if home_commune_said(tracker):
+                # "non j'habite à Delle pas Belfort": the commune's correction
+                # (the slot mappings take it), not a date not understood.
+                return {slot: None}
+            if answers.asks_what_a_word_means(self._text(tracker)):
+                # "c'est quoi une assignation ?": where the words are explained.
+                dispatcher.utter_message(text=text("what_a_word_means", lang))
+                return {slot: None}
             dispatcher.utter_message(text=text("not_understood_date", lang))
             return {slot: None}
         shown = format_date(parsed.isoformat(), lang)
@@ -378,7 +394,7 @@ class ValidateTriageForm(FormValidationAction):
 
     def extract_housing_benefit(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[Text, Any]:
-        if not self._asked(tracker, "housing_benefit"):
+        if not self._asked(tracker, "housing_benefit") or self._corrects_noted_date(tracker):
             return {}
         lang, role, intent = lang_of(tracker), tracker.get_slot("role"), self._intent(tracker)
         value = answers.button_answer(tracker)

@@ -6,6 +6,7 @@ import pytest
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import answers
 from actions import triage_form as triage_form_module
 from actions.texts import text
 from actions.amounts import parse_amount
@@ -87,11 +88,6 @@ def test_months_of_rent_are_not_an_amount_even_when_asked(text):
     ("14h", "future", None),
     ("2026-12-15", "future", dt.date(2026, 12, 15)),
     ("aujourd hui", "past", dt.date(2026, 11, 23)),
-    # Month first, as typed on the English site: "12/15" was 12 November 2115.
-    ("12/15", "future", dt.date(2026, 12, 15)),
-    ("11/20", "past", dt.date(2026, 11, 20)),
-    ("11/20/2026", "past", dt.date(2026, 11, 20)),
-    ("11/12", "past", dt.date(2025, 12, 11)),      # both could be months: day first, as in France
 ])
 def test_parse_date_reads_relative_to_today(text, prefer, expected):
     """Dates without a year fall on the side of today the question implies."""
@@ -1218,7 +1214,8 @@ def test_a_home_said_later_corrects_the_commune(fake_site, active_loop, requeste
     if active_loop:
         messages, events = run(ValidateTriageForm(), tr)
         assert not any("pas compris" in (m.get("text") or "") for m in messages)
-        assert "hearing_date" not in slot_events(events)
+        # Set to None, not left out: a turn that fills nothing made the form give up.
+        assert slot_events(events)["hearing_date"] is None
 
 
 def test_a_commune_named_in_passing_does_not_replace_the_one_given(fake_site):
@@ -1314,3 +1311,119 @@ def test_a_date_that_is_not_urgent_adds_nothing(fake_site):
     tr = tracker("le 15 mars", requested_slot="hearing_date", slots={"role": "tenant", "stage": "assignation"})
     messages, _ = run(ValidateTriageForm(), tr)
     assert len(messages) == 1 and messages[0]["text"].startswith("Date notée")
+
+
+@pytest.mark.parametrize("text, prefer, lang, expected", [
+    # Month first on the English site: "12/15" was 12 November 2115.
+    ("12/15", "future", "en", (dt.date(2026, 12, 15), "day")),
+    ("11/20", "past", "en", (dt.date(2026, 11, 20), "day")),
+    ("11/20/2026", "past", "en", (dt.date(2026, 11, 20), "day")),
+    ("11/12", "past", "en", (dt.date(2025, 12, 11), "day")),    # both could be months: day first
+    # On the French site "04/21" is a month and a year, as a lease is dated
+    # (the English rule made it 21 April 2026, and the payment period wrong).
+    ("04/21", "past", "fr", (dt.date(2021, 4, 1), "month")),
+    ("12/11", "past", "fr", (dt.date(2026, 11, 12), "day")),
+])
+def test_numeric_dates_follow_the_site_s_language(text, prefer, lang, expected):
+    assert parse_date_and_precision(text, TODAY, prefer, lang) == expected
+
+
+def test_a_home_said_with_a_date_keeps_the_date(fake_site):
+    """"j'habite à Belfort depuis mars 2019" at the lease question ended the questions."""
+    message = "j'habite à Belfort depuis mars 2019"
+    tr = tracker(message, requested_slot="lease_date", entities=commune_entities(message, "Belfort"),
+                 slots={"role": "tenant", "stage": "commandement_de_payer", "commune": "90010"})
+    _, events = run(ValidateTriageForm(), tr)
+    assert slot_events(events)["lease_date"] == "2019-03"
+
+
+@pytest.mark.parametrize("answer, requested", [("non pardon, le 3 décembre", "debt_eur"),
+                                               ("non pardon, le 3 décembre", "housing_benefit")])
+def test_a_date_corrected_at_the_next_question_is_the_date_not_the_answer(answer, requested):
+    """"non pardon, le 3 décembre" after "Date notée : 12 mars 2027." became a debt of 3 €."""
+    events = [{"event": "slot", "name": "hearing_date", "value": "2027-03-12"},
+              {"event": "bot", "text": "Date notée : 12 mars 2027."}, {"event": "user", "text": answer}]
+    tr = tracker(answer, intent="donner_date", requested_slot=requested, events=events,
+                 slots={"role": "tenant", "stage": "assignation", "hearing_date": "2027-03-12"})
+    messages, evs = run(ValidateTriageForm(), tr)
+    assert slot_events(evs)["hearing_date"] == "2026-12-03"
+    assert requested not in slot_events(evs) or slot_events(evs)[requested] is None
+    assert messages[0]["text"] == "Date notée : 3 décembre 2026."
+
+
+def test_a_question_about_a_word_in_the_middle_of_the_questions():
+    """"c'est quoi une assignation ?" at a date question: the glossary, the stage unchanged."""
+    message = "c'est quoi une assignation ?"
+    tr = tracker(message, intent="assignation_tribunal", requested_slot="commandement_date",
+                 slots={"role": "tenant", "stage": "assignation"},
+                 events=[{"event": "slot", "name": "stage", "value": "commandement_de_payer"},
+                         {"event": "user", "text": message}, {"event": "slot", "name": "stage", "value": "assignation"}])
+    _, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["stage"] == "commandement_de_payer"
+    messages, events = run(ValidateTriageForm(), tr)
+    assert "/infos/glossaire" in messages[0]["text"] and slot_events(events)["commandement_date"] is None
+
+
+@pytest.mark.parametrize("message", ["j'ai 2 mois de retard, je sais pas si je vais avoir un jugement",
+                                     "il menace de m'envoyer au tribunal",
+                                     "je dois 1500 euros, il m'a dit qu'il allait porter plainte au tribunal"])
+def test_a_paper_feared_is_not_a_paper_received(message):
+    for intent, guessed in (("loyer_impaye", "arrears"), ("assignation_tribunal", "assignation"),
+                            ("jugement_expulsion", "jugement")):
+        tr = tracker(message, intent=intent, active_loop=None, slots={"stage": guessed},
+                     events=[{"event": "user", "text": message}, {"event": "slot", "name": "stage", "value": guessed}])
+        _, events = run(ValidateSlotMappings(), tr)
+        assert slot_events(events)["stage"] in ("arrears", None), intent
+
+
+@pytest.mark.parametrize("text, expected", [("non je travaille pas", "no"), ("je ne travaille plus", "no"),
+                                            ("i don't work", "no"), ("je travaille en cdi", "yes")])
+def test_not_working_is_not_an_employee(text, expected):
+    """"non je travaille pas" gave Action Logement to someone without a job."""
+    assert answers.read_employee(text) == expected
+
+
+def test_the_eviction_date_button_gives_the_urgent_answer_first():
+    """Typed in words it was urgent at once; chosen by its button it waited behind four questions."""
+    tr = tracker('/choisir_etape{"stage": "expulsion_scheduled"}', intent="choisir_etape",
+                 requested_slot="stage", slots={"role": "tenant", "stage": "expulsion_scheduled"},
+                 entities=[{"entity": "stage", "value": "expulsion_scheduled"}],
+                 events=[{"event": "user", "text": "x"}, {"event": "slot", "name": "stage", "value": "expulsion_scheduled"}])
+    messages, events = run(ValidateSlotMappings(), tr)
+    assert slot_events(events)["stage"] == "expulsion_scheduled"
+    assert messages[0]["text"].startswith("C'est urgent. Ne restez pas seul·e")
+
+
+def test_a_commune_denied_is_not_the_home(fake_site):
+    message = "j'habite à Delle pas Belfort"
+    tr = tracker(message, intent="donner_commune", active_loop=None,
+                 entities=commune_entities(message, "Delle", "Belfort"))
+    assert resolve_commune_entity(tr) == {"commune": "90033", "commune_name": "Delle"}
+    message = "non pas Belfort, Delle"
+    tr = tracker(message, intent="donner_commune", active_loop=None,
+                 entities=commune_entities(message, "Belfort", "Delle"))
+    assert resolve_commune_entity(tr) == {"commune": "90033", "commune_name": "Delle"}
+
+
+def test_a_landlord_s_own_home_does_not_replace_the_let_home(fake_site):
+    message = "moi j'habite à Belfort"
+    tr = tracker(message, intent="donner_commune", active_loop="triage_form", requested_slot="housing_benefit",
+                 slots={"role": "landlord", "commune": "90033", "commune_name": "Delle"},
+                 entities=commune_entities(message, "Belfort"))
+    _, events = run(ValidateSlotMappings(), tr)
+    assert "commune" not in slot_events(events)
+
+
+def test_english_on_the_french_page_is_pointed_to_the_english_version():
+    """"Hello, I don't speak French. I got a paper from the bailiff" got the French questions and no hint."""
+    message = "Hello, I don't speak French. I got a paper from the bailiff, I owe 2000 euros"
+    messages, _ = run(ValidateSlotMappings(), tracker(message, intent="commandement_payer", active_loop=None))
+    assert any(m.get("response") == "utter_english_available" for m in messages)
+    # Once: not at every English message, and never for French.
+    said = [{"event": "bot", "text": "This service is also in English: choose “English” at the top of the page…"}]
+    messages, _ = run(ValidateSlotMappings(), tracker(message, intent="commandement_payer", active_loop=None,
+                                                     events=said))
+    assert not any(m.get("response") == "utter_english_available" for m in messages)
+    messages, _ = run(ValidateSlotMappings(), tracker("je dois 2000 euros a mon proprio", intent="loyer_impaye",
+                                                     active_loop=None))
+    assert not any(m.get("response") == "utter_english_available" for m in messages)

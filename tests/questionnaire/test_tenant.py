@@ -116,7 +116,7 @@ def test_irrelevant_questions_are_skipped_for_an_illegal_eviction(client):
     orientations = html[html.index('class="orientations"'):]
     assert orientations.index("Police ou gendarmerie : 17") < orientations.index("CDAD (accès au droit)")
     assert 'href="tel:17"' in html
-    assert "sans décision de justice, une expulsion est illégale" in html
+    assert "même avec un jugement" in html
 
 
 def test_a_missing_answer_is_reported_next_to_the_field(client):
