@@ -17,6 +17,10 @@ _MONTHS_OF_RENT = re.compile(
     rf"\b(?P<months>\d{{1,2}})\s*(?:mois|loyers?|months?)(?:\s+(?:de\s+loyers?|of\s+rent|rent))?"
     rf"\s*(?:à|a|de|at|of|x|×|\*)\s*(?P<rent>{_NUMBER})\s*{_CURRENCY}?(?!\s*(?:mois|months?))", re.IGNORECASE)
 
+_MONTH_NAME = re.compile(
+    r"\b(janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|decembre|décembre|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december)\b", re.IGNORECASE)
+
 _UNITS = {
     "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,
     "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12,
@@ -57,7 +61,8 @@ def parse_amount(text: str, require_currency: bool = True) -> Optional[float]:
     words = _WORDS.search(text)
     if words:
         return _words_to_number(words.group(1))
-    if not require_currency:
+    if not require_currency and not _MONTH_NAME.search(text):
+        # "mars 2019" typed at the debt question is a date, not 2,019 €.
         bare = _BARE.search(text)
         if bare:
             return None if _negative(text, bare.start("n")) else _to_float(bare.group("n"))

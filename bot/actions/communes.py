@@ -28,6 +28,8 @@ _NOT_THE_HOME = re.compile(
     r"(?:de\s+|du\s+|d\s*|in\s+|of\s+)?)$")
 
 
+# Where the speaker lives ("j'habite à", "je vis à"): for a landlord, not the let home.
+_LIVES = re.compile(r"\b(?:j?habite|habitons|vis|vivons|live|living)\b(?:\s+\w+){0,3}\s*$")
 # A commune denied: "j'habite à Cravanche pas Valdoie", "plus à Belfort".
 _DENIED = re.compile(r"\b(?:pas|plus|non|not|no longer)\s+(?:a\s+|à\s+|de\s+|d\s+|en\s+|in\s+|at\s+)?$")
 
@@ -42,6 +44,11 @@ def commune_entity(tracker: Tracker) -> Optional[str]:
     ("je travaille à Belfort mais j'habite à Offemont"), else the first; never
     one inside a département's, a street's or a court's name."""
     home = _named_places(tracker)
+    if tracker.get_slot("role") == "landlord":
+        # "j'habite à Belfort mais le logement loué est à Delle": the let
+        # home is the one that counts, never the landlord's own.
+        let = [name for name in home[True] + home[False] if name not in home["lives"]]
+        return (let or [None])[0]
     return (home[True] or home[False] or [None])[0]
 
 
@@ -50,10 +57,11 @@ def home_commune_said(tracker: Tracker) -> Optional[str]:
     return (_named_places(tracker)[True] or [None])[0]
 
 
-def _named_places(tracker: Tracker) -> Dict[bool, List[str]]:
-    """The communes named in the latest message, by whether a word of home came just before."""
+def _named_places(tracker: Tracker) -> Dict[Any, List[str]]:
+    """The communes named in the latest message, by whether a word of home came
+    just before (True, False), and those where the speaker lives ("lives")."""
     message = tracker.latest_message.get("text") or ""
-    places = []
+    places, lives = [], []
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") != "commune" or not entity.get("value"):
             continue
@@ -62,7 +70,12 @@ def _named_places(tracker: Tracker) -> Dict[bool, List[str]]:
         if before and (_NOT_THE_HOME.search(before + " ") or _DENIED.search(before + " ")):
             continue
         places.append((bool(before) and _HOME.search(before) is not None, str(entity["value"])))
-    return {flag: [value for is_home, value in places if is_home == flag] for flag in (True, False)}
+        if before and _LIVES.search(before):
+            lives.append(str(entity["value"]))
+    found: Dict[Any, List[str]] = {flag: [value for is_home, value in places if is_home == flag]
+                                   for flag in (True, False)}
+    found["lives"] = lives
+    return found
 
 
 def candidates(query: str, api: Optional[WebappApi] = None) -> List[Dict[str, Any]]:

@@ -1427,3 +1427,18 @@ def test_english_on_the_french_page_is_pointed_to_the_english_version():
     messages, _ = run(ValidateSlotMappings(), tracker("je dois 2000 euros a mon proprio", intent="loyer_impaye",
                                                      active_loop=None))
     assert not any(m.get("response") == "utter_english_available" for m in messages)
+
+
+def test_a_landlord_s_message_gives_the_let_home_not_their_own(fake_site):
+    """"j'habite à Belfort mais le logement loué est à Delle" gave "Commune : Belfort."."""
+    message = "j'habite à Belfort mais le logement loué est à Delle"
+    for role, insee in (("landlord", "90033"), ("tenant", "90010")):
+        tr = tracker(message, intent="donner_commune", active_loop=None, slots={"role": role},
+                     entities=commune_entities(message, "Belfort", "Delle"))
+        assert resolve_commune_entity(tr)["commune"] == insee, role
+
+
+@pytest.mark.parametrize("text", ["mars 2019", "en mars 2019", "depuis juillet 2021"])
+def test_a_month_typed_at_an_amount_question_is_not_an_amount(text):
+    """"mars 2019" typed at the debt question made a debt of 2,019 €."""
+    assert parse_amount(text, require_currency=False) is None
