@@ -98,6 +98,9 @@ TEXTS: Dict[str, Dict[str, str]] = {
         "en": "Do not write your number, address or e-mail here: this conversation passes them to no one. To be called back, choose “Be contacted”: a form asks for them, with your consent.",
     },
     "date_noted": {"fr": "Date notée : {date}.", "en": "Date noted: {date}."},
+    # The lease date, said back as given (a month, a year): "04/21" misread
+    # went unseen, and it decides the payment period.
+    "lease_noted": {"fr": "Bail noté : {date}.", "en": "Lease noted: {date}."},
     "what_a_word_means": {
         "fr": "Les mots de la procédure sont expliqués simplement dans le glossaire : /infos/glossaire. Vous pouvez aussi me répondre « je ne sais pas ».",
         "en": "The words of the procedure are explained simply in the glossary: /infos/glossaire. You can also answer “I don't know”.",

@@ -76,6 +76,15 @@ def format_date(iso: str, lang: str) -> str:
     return f"{first} {month} {day.year}"
 
 
+def format_partial_date(day: dt.date, precision: str, lang: str) -> str:
+    """A date as much as it was given: "mars 2019", "2019", or the whole day."""
+    if precision == "year":
+        return str(day.year)
+    if precision == "month":
+        return f"{_MONTHS[lang][day.month - 1]} {day.year}"
+    return format_date(day.isoformat(), lang)
+
+
 def _intro_key(urgency: str, request: Optional[Mapping[str, Any]]) -> Optional[str]:
     """Which opening sentence: "no procedure yet" only when the household said so."""
     if urgency not in ("immediate", "high", "normal"):

@@ -19,7 +19,7 @@ from .dates import parse_date_and_precision, parse_upcoming_date, partial_iso
 from .handoff import offer_handoff
 from .helplines import calls, say
 from .texts import lang_of, text
-from .triage import format_date
+from .triage import format_date, format_partial_date
 from .webapp_api import TriageRejected, WebappApi, WebappUnavailable
 
 # The API's upper bound for an amount (webapp/triage/situation.py).
@@ -304,6 +304,7 @@ class ValidateTriageForm(FormValidationAction):
             # "juillet 2023" is a month, not the 1st: kept as "2023-07" (and
             # "en 2023" as "2023"), the API decides whether that is enough to
             # tell the payment period (triage.triage_request).
+            dispatcher.utter_message(text=text("lease_noted", lang, date=format_partial_date(parsed, precision, lang)))
             return {slot: partial_iso(parsed, precision)}
         # Said back with its year: "le 15 décembre" in November is last
         # December, "le 5 janvier" a hearing next January; the household sees

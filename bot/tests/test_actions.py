@@ -1442,3 +1442,14 @@ def test_a_landlord_s_message_gives_the_let_home_not_their_own(fake_site):
 def test_a_month_typed_at_an_amount_question_is_not_an_amount(text):
     """"mars 2019" typed at the debt question made a debt of 2,019 €."""
     assert parse_amount(text, require_currency=False) is None
+
+
+@pytest.mark.parametrize("answer, lang, said", [("04/21", "fr", "Bail noté : avril 2021."),
+                                                ("en 2019", "fr", "Bail noté : 2019."),
+                                                ("March 2021", "en", "Lease noted: March 2021.")])
+def test_the_lease_date_is_said_back_as_given(answer, lang, said):
+    """It decides the payment period: "04/21" misread as 21 April 2026 went unseen."""
+    tr = tracker(answer, requested_slot="lease_date", metadata={"lang": lang},
+                 slots={"role": "tenant", "stage": "commandement_de_payer", "lang": lang})
+    messages, _ = run(ValidateTriageForm(), tr)
+    assert messages[0]["text"] == said
