@@ -170,15 +170,26 @@ _STAGES_IN_WORDS = (
                     r"|\btribunal\b|\bsummons\b|\bcourt date\b|\bhearing\b"),
 )
 
-_THREAT = (r"\b(menace|menacer|veut|voudrait|va m|vas m|risque|pourrait|compte m|threaten\w*|"
-           r"wants? to|going to|will take)\b")
 # Just before a paper's name, words that say it has not come: "je sais pas
-# si je vais avoir un jugement", "il allait porter plainte au tribunal",
-# "pour éviter le tribunal", "pas encore d'assignation".
+# si je vais avoir un jugement", "il menace de m'envoyer au tribunal", "il
+# allait porter plainte au tribunal", "pour éviter le tribunal", "pas encore
+# d'assignation". Unless the household then says it came: "pas de travail
+# et j'ai reçu une assignation" is a summons.
 _NOT_YET = re.compile(r"\b(si|(?:vais|va|vas) (?:avoir|recevoir|etre|m'|m |me |porter)|allait|allais|risque|risquer|"
-                      r"menace|menacer|veut|voudrait|pourrait|"
-                      r"eviter|avant|peur|pas encore|pas de|pas d|sans|aucune?|jamais|if|will|would|might|"
-                      r"avoid|before|afraid|no|not yet|threaten\w*|going to|wants? to)\b[^.!?]{0,40}$")
+                      r"menace|menacer|veut|voudrait|pourrait|compte|eviter|peur|pas encore|pas de|pas d|sans|"
+                      r"aucune?|jamais|if|will|would|might|avoid|afraid|no|not yet|threaten\w*|going to|"
+                      r"wants? to)\b")
+_RECEIVED = re.compile(r"\b(recu|recue|recus|eu|ai|j'ai|jai|got|received|have|has|had)\b")
+
+
+def _feared(before: str) -> bool:
+    """True when the words just before a paper's name (same sentence, 50
+    characters) say it has not come."""
+    window = re.split(r"[.!?]", before)[-1][-50:]
+    last = None
+    for last in _NOT_YET.finditer(window):
+        pass
+    return last is not None and not _RECEIVED.search(window[last.end():])
 # A question about a word, not a fact: "c'est quoi une assignation ?".
 _ASKS_WHAT = (r"\b(c'?est quoi|c est quoi|cest quoi|qu'?est ce que?|qu est ce|que veut dire|ca veut dire quoi|"
               r"what is|what's|what does|what do .* mean)\b")
@@ -193,7 +204,7 @@ def paper_only_feared(text: str) -> bool:
     asked about ("il menace de m'envoyer au tribunal", "c'est quoi un jugement")."""
     t = fold(text)
     named = [m for _, pattern in _STAGES_IN_WORDS for m in re.finditer(pattern, t)]
-    return bool(named) and (asks_what_a_word_means(t) or all(_NOT_YET.search(t[:m.start()]) for m in named))
+    return bool(named) and (asks_what_a_word_means(t) or all(_feared(t[:m.start()]) for m in named))
 
 
 # A court paper named only as a paper: "lettre du tribunal", "j'ai des
@@ -240,8 +251,7 @@ def stage_said(text: str) -> Optional[str]:
     for stage, pattern in _STAGES_IN_WORDS:
         # "il menace de m'envoyer au tribunal": a threat, not a summons;
         # "je sais pas si je vais avoir un jugement": not a judgment.
-        if any(not _NOT_YET.search(t[:m.start()]) for m in re.finditer(pattern, t)) \
-                and not (stage == "assignation" and _has(_THREAT, t)):
+        if any(not _feared(t[:m.start()]) for m in re.finditer(pattern, t)):
             return stage
     return "commandement_de_payer" if _has(_COMMANDEMENT_DE_PAYER, t) else None
 

@@ -33,6 +33,11 @@ ANSWER_SLOTS = ("debt_eur",) + AID_SLOTS + SITUATION_SLOTS
 URGENT_INTENTS = frozenset({"expulsion_imminente", "expulsion_illegale"})
 
 
+def bot_said(events: List[Dict[str, Any]], opening: str) -> bool:
+    """True when the bot said something starting with `opening` in these events."""
+    return any(event.get("event") == "bot" and str(event.get("text") or "").startswith(opening) for event in events)
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 

@@ -198,8 +198,9 @@ class ValidateSlotMappings(ValidationAction):
 
 
 def _english_pointed_out(tracker: Tracker) -> bool:
-    return any(event.get("event") == "bot" and str(event.get("text") or "").startswith("This service is also in English")
-               for event in tracker.events)
+    # The opening of utter_english_available (domain.yml), in both its versions.
+    return dialogue.bot_said(tracker.events, "This service is also in English") or \
+        dialogue.bot_said(tracker.events, "You are on the English version")
 
 
 def value_before_this_message(tracker: Tracker, slot: str) -> Any:

@@ -94,9 +94,7 @@ def _said_just_before(tracker: Tracker, key: str, lang: str) -> bool:
 
 def _said_before(tracker: Tracker, key: str, lang: str) -> bool:
     """True when the bot said the text `key` at any point of this conversation."""
-    opening = text(key, lang).split("{", 1)[0]
-    return any(event.get("event") == "bot" and str(event.get("text") or "").startswith(opening)
-               for event in tracker.events)
+    return dialogue.bot_said(tracker.events, text(key, lang).split("{", 1)[0])
 
 
 class ValidateTriageForm(FormValidationAction):

@@ -1173,6 +1173,10 @@ def test_a_landlord_s_answer_never_opens_with_the_tenant_s_words(urgency):
     ("je dois 3 mois de loyer", "arrears"),
     # A threat is not a summons.
     ("mon proprio menace de m envoyer au tribunal je dois 2 mois", "arrears"),
+    # A paper received beside a wish or a lack: still the paper.
+    ("j'ai 3 mois de retard, j'ai reçu une assignation, mon proprio veut que je parte", "assignation"),
+    ("j'ai pas de travail et j'ai reçu une assignation, je dois 3 mois", "assignation"),
+    ("je dois 2 mois, je dois payer avant l'audience du 3 decembre", "assignation"),
 ])
 def test_the_arrears_intent_does_not_hide_the_paper_named(message, stage):
     """Classified as plain arrears, a message naming a paper lost its deadline ("pas encore de procédure")."""

@@ -341,16 +341,15 @@ def _tenant_next_steps(b: _Builder, stage: str) -> None:
         safe_passed = s.commandement_date is not None and dl.payment_deadline(
             rules, s.commandement_date, s.lease_date, s.lease_date_precision) < s.today
         period, case = dl.payment_period(rules, s.lease_date, s.lease_date_precision)
-        if safe_passed and case != "on_or_after_cutoff" and \
-                dl.latest_payment_deadline(rules, s.commandement_date) >= s.today:
+        latest = dl.latest_payment_deadline(rules, s.commandement_date) if s.commandement_date else None
+        if safe_passed and case != "on_or_after_cutoff" and latest >= s.today:
             # The safe date has gone by, but an older lease (or one of unknown
             # date) may give the long period: paying by its end may still
             # save the lease. "Le délai est passé" would make the household
             # give up on it.
             long = rules.duration("commandement_payment_period", "before_cutoff")
             b.step("tenant.payment_period_maybe_over", period=rules.format_duration(period, b.lang),
-                   old_period=rules.format_duration(long, b.lang),
-                   long_date=rules.format_date(dl.latest_payment_deadline(rules, s.commandement_date), b.lang))
+                   old_period=rules.format_duration(long, b.lang), long_date=rules.format_date(latest, b.lang))
         elif safe_passed:
             # "Pay before the deadline" once it has gone by: the landlord may
             # now assign (brief §1.1 row 4); what still helps is the rent.
@@ -429,7 +428,7 @@ def deadline_list(situation: Situation, rules: Rules, lang: str, b: _Builder | N
         key = f"payment_deadline.{case}" + (".landlord" if situation.role == "landlord" else "")
         # The tenant's date is the safe one; its text also gives the long
         # period's end, until which paying may still save an older lease.
-        long_date = rules.format_date(dl.add(situation.commandement_date, old), lang)
+        long_date = rules.format_date(dl.latest_payment_deadline(rules, situation.commandement_date), lang)
         label = rules.text("deadlines", key, lang, period=fmt(period, lang), long_date=long_date,
                            cutoff=cutoff, old_period=fmt(old, lang), new_period=fmt(new, lang))
         add("payment_deadline", dl.add(situation.commandement_date, period), label, "commandement_payment_period")
